@@ -1,0 +1,9 @@
+"""Reader stub: jsonl (to be written)."""
+
+from __future__ import annotations
+
+from ..model import Document
+
+
+def read(text: str, source: str, doc_id: str) -> list[Document]:
+    raise NotImplementedError("jsonl reader not written yet")

@@ -1,0 +1,68 @@
+"""Provision numbers as written in 例規 (第十二条の二, 第１２条, (１), 一) → canonical strings ("12の2")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+KANJI_NUMERAL_CHARS = "〇零一二三四五六七八九十百千"
+
+# 号 labels of national laws and ordinances: 一, 二 … (kanji) or (1), （１）, 1
+ITEM_LABEL_RE = re.compile(r"^(?:[(（]\s*([0-9０-９]+)\s*[)）]|([0-9０-９]+)|([〇一二三四五六七八九十百千]+)(?:の([〇一二三四五六七八九十百千]+))?)$")
+
+IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
+AIUEO = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+
+
+def kanji_to_int(s: str) -> int:
+    """「二十三」→23, 「百五」→105, 「一〇」→10 (positional form), 「元」→1."""
+    if s == "元":
+        return 1
+    if s and all(c in _KANJI_DIGITS for c in s):  # positional: 一〇五
+        return int("".join(str(_KANJI_DIGITS[c]) for c in s))
+    total, digit = 0, 0
+    for c in s:
+        if c in _KANJI_DIGITS:
+            digit = _KANJI_DIGITS[c]
+        elif c in _KANJI_UNITS:
+            total += (digit or 1) * _KANJI_UNITS[c]
+            digit = 0
+        else:
+            raise ValueError(f"not a kanji numeral: {s!r}")
+    return total + digit
+
+
+def to_int(s: str) -> int:
+    """Full-width, half-width or kanji numeral → int."""
+    s = unicodedata.normalize("NFKC", s).strip()
+    if s.isdigit():
+        return int(s)
+    return kanji_to_int(s)
+
+
+def canonical_number(s: str) -> str:
+    """「十二の二」「１２の２」「12の2」 → "12の2"; anything unparseable is returned NFKC-normalised."""
+    s = unicodedata.normalize("NFKC", s).strip()
+    parts = s.split("の")
+    try:
+        return "の".join(str(to_int(p)) for p in parts)
+    except ValueError:
+        return s
+
+
+def item_label(label: str) -> str | None:
+    """A 号 label ("（１）", "(1)", "一", "二の二") → canonical number, or None if it is not one."""
+    m = ITEM_LABEL_RE.match(label.strip())
+    if not m:
+        return None
+    if m.group(1) or m.group(2):
+        return str(int(unicodedata.normalize("NFKC", m.group(1) or m.group(2))))
+    n = str(kanji_to_int(m.group(3)))
+    return n + (f"の{kanji_to_int(m.group(4))}" if m.group(4) else "")
+
+
+def subitem_label(label: str) -> str:
+    """Normalise a subdivision label for citations: 「（ア）」→"(ア)", 「（１）」→"(1)", 「イ」→"イ"."""
+    return unicodedata.normalize("NFKC", label).strip()

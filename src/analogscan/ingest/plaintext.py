@@ -1,0 +1,9 @@
+"""Reader stub: plaintext (to be written)."""
+
+from __future__ import annotations
+
+from ..model import Document
+
+
+def read(text: str, source: str, doc_id: str) -> list[Document]:
+    raise NotImplementedError("plaintext reader not written yet")

@@ -1,0 +1,72 @@
+"""The one document model every reader produces and every later stage consumes.
+
+A :class:`Document` is one rule (例規) or law. Its ``text`` is the linearised body as the
+reader saw it (headings, captions and provision texts, one per line); every
+:class:`Unit` is a slice ``document.text[start:end]`` so that offsets found later by
+detection can always be traced back to the characters a legal-affairs officer reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Unit:
+    """The smallest citable provision: a 項, a 号, a 号's subdivision, a 附則 paragraph, a 別表 row."""
+
+    id: str
+    citation: str
+    text: str
+    start: int
+    end: int
+    caption: str = ""          # article caption (見出し), e.g. 「（立入調査）」
+    context: str = ""          # lead-in of the 項 for 号 units (or of the 号 for its subdivisions)
+    path: list[str] = field(default_factory=list)  # 章・節 headings, 附則 heading
+    kind: str = "paragraph"    # paragraph | item | subitem | suppl | table_row | jsonl
+    notes: list[str] = field(default_factory=list)  # amendment notes such as 「(平18規則23・一部改正)」
+
+
+@dataclass
+class Document:
+    """One rule or law with its provision units in reading order."""
+
+    doc_id: str
+    title: str = ""
+    body: str = ""            # 自治体名 (or 国 for national laws)
+    kind: str = ""            # 条例 / 規則 / 規程 / 要綱 / 訓令 / 告示 / 法律 …
+    number: str = ""          # e.g. 「規則第7号」
+    date: str = ""            # promulgation date as written
+    source: str = ""          # path or URL
+    format: str = ""          # reikibase | d1law | egov_xml | text | jsonl
+    text: str = ""
+    units: list[Unit] = field(default_factory=list)
+
+    def fields(self) -> dict[str, str]:
+        """The document fields that every unit or finding record repeats."""
+        return {
+            "title": self.title,
+            "body": self.body,
+            "kind": self.kind,
+            "number": self.number,
+            "date": self.date,
+            "source": self.source,
+            "format": self.format,
+        }
+
+
+def unit_record(doc: Document, unit: Unit) -> dict[str, Any]:
+    """A flat JSON-ready record: the unit plus its document's fields (``analogscan units``)."""
+    rec = asdict(unit)
+    rec.update(doc.fields())
+    return rec
+
+
+class ReadError(Exception):
+    """A file that could not be read or parsed. ``str(err)`` is the one-line reason."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

@@ -1,0 +1,40 @@
+"""Atomic output: write to a temporary file beside the target, then rename over it.
+
+A run that fails half-way never leaves a half-written report, and an earlier report at the
+same path survives until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; it replaces ``target`` only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_writer(target: Path, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+    """A text file handle whose content appears at ``target`` only when the block succeeds."""
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", encoding=encoding, newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
