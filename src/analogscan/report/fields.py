@@ -1,0 +1,111 @@
+"""The columns shared by the CSV and XLSX writers, and how each is read from a finding record."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .labels import DEFAULT_CREDIT, type_label
+
+SEP = "、"
+
+COLUMNS: tuple[str, ...] = (
+    "自治体", "例規名", "種別", "番号", "条項", "見出し", "条文", "該当語", "類型", "確信度",
+    "電子的代替", "電子的代替の根拠", "見直しの方向性", "業務類型", "活用可能な技術", "技術カタログ",
+    "判定", "見直し方針", "unit_id", "出典",
+)
+
+COLUMN_NOTES: dict[str, str] = {
+    "自治体": "例規を定めた自治体（国の法令は「国」）",
+    "例規名": "例規・法令の題名",
+    "種別": "条例・規則・要綱・法律などの種別",
+    "番号": "例規番号",
+    "条項": "該当箇所（条・項・号）",
+    "見出し": "条の見出し",
+    "条文": "該当箇所の本文。該当語を赤字で示す",
+    "該当語": "類型の判定根拠となった語句",
+    "類型": "アナログ規制の類型（8類型）",
+    "確信度": "0〜1。高いほど該当の可能性が高い",
+    "電子的代替": "同じ条項（または柱書）に電子的方法の定めがあるか",
+    "電子的代替の根拠": "電子的代替と判断した語句",
+    "見直しの方向性": "テクノロジーマップ上のフェーズ",
+    "業務類型": "テクノロジーマップの業務類型",
+    "活用可能な技術": "テクノロジーマップの技術類型",
+    "技術カタログ": "対応する技術カタログの分類",
+    "判定": "担当者が記入（該当／非該当／要確認）",
+    "見直し方針": "担当者が記入",
+    "unit_id": "条項の識別子（再実行しても変わらない）",
+    "出典": "読み込んだファイルまたはURL",
+}
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Non-empty items without repeats, first occurrence kept."""
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def matched_words(rec: Mapping[str, Any]) -> str:
+    return SEP.join(unique(ev.get("text", "") for ev in rec.get("evidence") or []))
+
+
+def digital_words(rec: Mapping[str, Any]) -> str:
+    return SEP.join(unique(ev.get("text", "") for ev in rec.get("digital_evidence") or []))
+
+
+def techmap_fields(rec: Mapping[str, Any]) -> dict[str, str]:
+    """見直しの方向性, 業務類型, 活用可能な技術, 技術カタログ from ``rec["techmap"]`` ("" when absent)."""
+    tm = rec.get("techmap") or {}
+    catalog = tm.get("catalog") or {}
+    return {
+        "見直しの方向性": tm.get("phase") or "",
+        "業務類型": SEP.join(unique(r.get("業務類型", "") for r in tm.get("rows") or [])),
+        "活用可能な技術": SEP.join(unique(t.get("name", "") for t in tm.get("tech_types") or [])),
+        "技術カタログ": catalog.get("name") or "",
+    }
+
+
+def row_values(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """One report row; 確信度 stays a float (the CSV writer formats it, XLSX keeps it numeric)."""
+    row: dict[str, Any] = {
+        "自治体": rec.get("body") or "",
+        "例規名": rec.get("title") or "",
+        "種別": rec.get("kind") or "",
+        "番号": rec.get("number") or "",
+        "条項": rec.get("citation") or "",
+        "見出し": rec.get("caption") or "",
+        "条文": rec.get("text") or "",
+        "該当語": matched_words(rec),
+        "類型": type_label(rec.get("type") or ""),
+        "確信度": float(rec.get("score") or 0.0),
+        "電子的代替": "あり" if rec.get("digital_alternative") else "なし",
+        "電子的代替の根拠": digital_words(rec),
+        "判定": "",
+        "見直し方針": "",
+        "unit_id": rec.get("unit_id") or "",
+        "出典": rec.get("source") or "",
+    }
+    row.update(techmap_fields(rec))
+    return row
+
+
+def credit(records: Iterable[Mapping[str, Any]]) -> str:
+    """The technology-map credit line carried by the records, else the default one."""
+    for rec in records:
+        if c := (rec.get("techmap") or {}).get("credit"):
+            return c
+    return DEFAULT_CREDIT
+
+
+def document_key(rec: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Which document a finding belongs to (for grouping and 例規数)."""
+    return (rec.get("source") or "", rec.get("body") or "", rec.get("title") or "")
+
+
+def display_width(s: str) -> int:
+    """Width in half-width columns: full-width and wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
