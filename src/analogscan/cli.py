@@ -69,5 +69,105 @@ def units(paths: tuple[str, ...], output: str | None) -> None:
     sys.exit(log.exit_code())
 
 
+from .techmap.cli import techmap_command  # noqa: E402
+
+main.add_command(techmap_command, "techmap")
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on stderr for long runs (only when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, disable=not (enabled and console.is_terminal), transient=True)
+
+
+def _parse_types(types: str | None) -> tuple[str, ...] | None:
+    if not types:
+        return None
+    from .detect.rules import TYPE_IDS
+
+    chosen = tuple(t.strip() for t in types.split(",") if t.strip())
+    bad = [t for t in chosen if t not in TYPE_IDS]
+    if bad:
+        raise click.BadParameter(f"unknown type(s) {', '.join(bad)}; choose from {', '.join(TYPE_IDS)}",
+                                 param_hint="--types")
+    return chosen
+
+
+def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool):
+    from .detect.detector import Detector
+
+    model = None
+    if use_model:
+        from .detect.classifier import load_default_model
+
+        model = load_default_model()
+    return Detector(model=model, min_score=min_score, types=types)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
+              help="Report format (default: from the -o extension, else the terminal table).")
+@click.option("--types", help="Comma-separated type ids to report (default: all eight).")
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
+@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
+@click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
+def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
+         min_score: float | None, no_model: bool, top: int) -> None:
+    """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
+    from .report import format_from_extension, write_report
+
+    try:
+        fmt = fmt or format_from_extension(output)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o") from None
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    detector = make_detector(_parse_types(types), min_score, not no_model)
+    log = InputLog()
+    records = []
+    with _progress(True) as progress:
+        task = progress.add_task("scanning", total=None)
+        for doc in log.documents_from(paths):
+            records.extend(f.record() for f in detector.document_findings(doc))
+            progress.advance(task)
+    if log.documents:
+        if fmt == "table" and not output:
+            write_report(records, "table", None, top=top)
+        else:
+            write_report(records, fmt, output)
+    sys.exit(log.exit_code())
+
+
+@main.command(name="eval")
+@click.argument("labels", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Threshold (default: the model's, else 0.5).")
+@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", type=click.Path(dir_okay=False), help="Write false positives/negatives to this JSONL.")
+def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: bool, as_json: bool,
+                 errors: str | None) -> None:
+    """Score the detector on labelled units (annotation-guide JSONL) beside the plain keyword net."""
+    from .detect.evaluate import evaluate, print_evaluation
+    from .detect.metrics import read_labels
+
+    try:
+        units = read_labels(labels)
+    except ReadError as exc:
+        click.echo(f"analogscan: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    detector = make_detector(None, min_score, not no_model)
+    result = evaluate(detector, units, errors_path=errors)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print_evaluation(result)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,96 @@
+"""Units → findings: rules (and, when a model is loaded, the classifier) decide type and score.
+
+One Finding per (unit, type) whose score reaches the threshold. Evidence comes from the rules
+that fired (or, for a type only the classifier saw, from the type's keyword-net spans), so every
+finding can show the words that matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from ..model import Document, Unit
+from .engine import RuleMatcher, UnitAnalysis
+from .finding import Finding, new_finding
+from .rules import TYPE_IDS, RuleSet, load_rules
+
+DEFAULT_MIN_SCORE = 0.5
+
+
+class TypeScorer(Protocol):
+    """Something that turns a unit analysis into per-type probabilities (the classifier)."""
+
+    rules_version: str
+    threshold: dict[str, float]
+
+    def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
+
+
+class Detector:
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        model: TypeScorer | None = None,
+        min_score: float | None = None,
+        types: Iterable[str] | None = None,
+        link_techmap: bool = True,
+    ):
+        self.rules = rules or load_rules()
+        self.matcher = RuleMatcher(self.rules)
+        self.model = model
+        self.min_score = min_score
+        self.types = tuple(types) if types else TYPE_IDS
+        unknown = set(self.types) - set(TYPE_IDS)
+        if unknown:
+            raise ValueError(f"unknown type ids: {sorted(unknown)}")
+        self._link = None
+        if link_techmap:
+            from ..techmap.linker import link
+
+            self._link = link
+
+    def analyse(self, text: str, context: str = "") -> UnitAnalysis:
+        return self.matcher.analyse(text, context)
+
+    def scores(self, ua: UnitAnalysis) -> dict[str, float]:
+        if not ua.candidate:
+            return {t: 0.0 for t in TYPE_IDS}
+        if self.model is not None:
+            return self.model.scores(ua)
+        return {t: ua.rule_score(t) for t in TYPE_IDS}
+
+    def threshold(self, type_id: str) -> float:
+        if self.min_score is not None:
+            return self.min_score
+        if self.model is not None:
+            return self.model.threshold.get(type_id, DEFAULT_MIN_SCORE)
+        return DEFAULT_MIN_SCORE
+
+    def predict(self, text: str, context: str = "") -> tuple[UnitAnalysis, dict[str, float]]:
+        """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
+        ua = self.analyse(text, context)
+        s = self.scores(ua)
+        return ua, {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
+
+    def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
+        ua, passed = self.predict(unit.text, unit.context)
+        out: list[Finding] = []
+        for type_id in TYPE_IDS:
+            if type_id not in passed:
+                continue
+            f = new_finding(doc, unit, type_id, passed[type_id])
+            f.evidence = ua.evidence(type_id)
+            f.rule_ids = sorted({h.rule.id for h in ua.hits.get(type_id, [])})
+            if self.model is not None:
+                f.rule_ids.append("classifier")
+            f.digital_alternative = bool(ua.digital_evidence)
+            f.digital_evidence = list(ua.digital_evidence)
+            if self._link is not None:
+                f.techmap = self._link(type_id, unit.text, unit.context)
+            out.append(f)
+        return out
+
+    def document_findings(self, doc: Document) -> Iterator[Finding]:
+        for unit in doc.units:
+            yield from self.unit_findings(doc, unit)

@@ -1,0 +1,158 @@
+"""Rule matching: a unit's text → per-type rule hits with evidence spans and a rule score.
+
+The pipeline per unit (spaCy-like small steps, scancode-like evidence):
+candidate net (regex over normalised text) → Sudachi analysis → common exclusions →
+each rule's trigger patterns, required/excluded context, boosts → per-type score (noisy-OR)
+→ digital-alternative evidence. The classifier (``detect.classifier``) consumes the same
+``UnitAnalysis`` so that rule evidence stays attached to whatever it decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..nlp.normalize import Normalized, normalize
+from ..nlp.tokens import Analysis, analyze
+from .finding import Evidence
+from .rules import Rule, RuleSet
+
+
+@dataclass
+class RuleHit:
+    rule: Rule
+    score: float
+    evidence: list[Evidence]
+
+
+@dataclass
+class UnitAnalysis:
+    """Everything detection knows about one unit, shared by rules, classifier and reports."""
+
+    text: str
+    context: str
+    norm: Normalized
+    candidate: bool
+    exclusions: set[str] = field(default_factory=set)
+    analysis: Analysis | None = None
+    context_analysis: Analysis | None = None
+    hits: dict[str, list[RuleHit]] = field(default_factory=dict)   # type → hits
+    net_evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # type → keyword-net spans
+    digital_evidence: list[Evidence] = field(default_factory=list)
+    obligation: bool = False
+    depth: list[int] = field(default_factory=list)  # parenthesis depth per original character
+
+    def rule_score(self, type_id: str) -> float:
+        """Noisy-OR of the type's rule scores (0 when no rule fired)."""
+        p = 1.0
+        for h in self.hits.get(type_id, []):
+            p *= 1.0 - h.score
+        return 1.0 - p
+
+    def evidence(self, type_id: str) -> list[Evidence]:
+        spans: dict[tuple[int, int], Evidence] = {}
+        for h in self.hits.get(type_id, []):
+            for e in h.evidence:
+                spans.setdefault((e.start, e.end), e)
+        if not spans:
+            for e in self.net_evidence.get(type_id, []):
+                spans.setdefault((e.start, e.end), e)
+        return [spans[k] for k in sorted(spans)]
+
+
+def paren_depth(text: str) -> list[int]:
+    """Nesting depth of （…） / (…) at each character of ``text``."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+            out.append(depth)
+        elif ch in "）)":
+            out.append(depth)
+            depth = max(depth - 1, 0)
+        else:
+            out.append(depth)
+    return out
+
+
+def _span_evidence(text: str, norm: Normalized, a: int, b: int, rule_id: str, role: str) -> Evidence:
+    s, e = norm.span(a, b)
+    return Evidence(s, e, text[s:e], rule_id, role)
+
+
+class RuleMatcher:
+    """Applies a compiled :class:`RuleSet` to unit texts."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+
+    def analyse(self, text: str, context: str = "") -> UnitAnalysis:
+        norm = normalize(text)
+        ctx_norm_text = normalize(context).text if context else ""
+        candidate = bool(self.rules.net_re.search(norm.text))
+        ua = UnitAnalysis(text, context, norm, candidate)
+        # digital alternatives are looked for in every unit: they matter for reports even without a hit
+        ua.digital_evidence = self._digital(text, norm, context)
+        if not candidate:
+            return ua
+        for tid, tdef in self.rules.types.items():
+            spans = [_span_evidence(text, norm, m.start(), m.end(), f"{tid}.net", "net")
+                     for m in tdef.net_re.finditer(norm.text)]
+            if spans:
+                ua.net_evidence[tid] = spans
+        ua.exclusions = {name for name, pats in self.rules.exclusions.items()
+                         if any(p.search(norm.text) for p in pats)}
+        ua.depth = paren_depth(text)
+        ua.analysis = analyze(text)
+        if context:
+            ua.context_analysis = analyze(context)
+        stream = ua.analysis.stream
+        ctx_stream = ua.context_analysis.stream if ua.context_analysis else ""
+        ua.obligation = self.rules.obligation.found(stream, norm.text)
+        for tid, tdef in self.rules.types.items():
+            hits = [h for r in tdef.rules if (h := self._apply(r, ua, stream, ctx_stream, ctx_norm_text))]
+            if hits:
+                ua.hits[tid] = hits
+        return ua
+
+    def _apply(self, rule: Rule, ua: UnitAnalysis, stream: str, ctx_stream: str, ctx_text: str) -> RuleHit | None:
+        if ua.exclusions - set(rule.ignore_exclusions):
+            return None
+        assert ua.analysis is not None
+        evidence: list[Evidence] = []
+        for p in rule.patterns:
+            for m in p.finditer(stream):
+                s, e = ua.analysis.stream_span_to_text(m.start(), m.end())
+                evidence.append(Evidence(s, e, ua.text[s:e], rule.id, "trigger"))
+        for p in rule.text_patterns:
+            for m in p.finditer(ua.norm.text):
+                evidence.append(_span_evidence(ua.text, ua.norm, m.start(), m.end(), rule.id, "trigger"))
+        if rule.outside_parens:
+            evidence = [e for e in evidence if not ua.depth[e.start]]
+        if not evidence:
+            return None
+        if any(p.search(stream) for p in rule.exclude_any) or any(p.search(ua.norm.text) for p in rule.exclude_text_any):
+            return None
+        if rule.require_any or rule.require_text_any:
+            ok = any(p.search(stream) or (ctx_stream and p.search(ctx_stream)) for p in rule.require_any) or any(
+                p.search(ua.norm.text) or (ctx_text and p.search(ctx_text)) for p in rule.require_text_any)
+            if not ok:
+                return None
+        score = rule.weight
+        if ua.obligation:
+            score += self.rules.obligation.weight
+        for cue in rule.boosts:
+            if cue.found(stream, ua.norm.text, ctx_stream, ctx_text):
+                score += cue.weight
+        return RuleHit(rule, max(0.0, min(score, 1.0)), evidence)
+
+    def _digital(self, text: str, norm: Normalized, context: str) -> list[Evidence]:
+        found: list[Evidence] = []
+        for name, p in self.rules.digital:
+            for m in p.finditer(norm.text):
+                found.append(_span_evidence(text, norm, m.start(), m.end(), f"digital.{name}", "digital"))
+        if context and not found:
+            cnorm = normalize(context)
+            for name, p in self.rules.digital:
+                for m in p.finditer(cnorm.text):
+                    found.append(_span_evidence(context, cnorm, m.start(), m.end(), f"digital.{name}", "digital_context"))
+        return found

@@ -1,0 +1,75 @@
+"""``analogscan eval``: the detector and the plain keyword net on the same labelled units."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..nlp.normalize import normalize
+from ..report.atomic import atomic_writer
+from .detector import Detector
+from .metrics import LabelledUnit, Scores
+from .rules import TYPE_IDS, RuleSet
+
+
+def keyword_net(rules: RuleSet, text: str) -> set[str]:
+    """The baseline: a type is flagged whenever one of its net words occurs in the unit."""
+    norm = normalize(text).text
+    return {t for t, d in rules.types.items() if d.net_re is not None and d.net_re.search(norm)}
+
+
+def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | Path | None = None) -> dict[str, Any]:
+    tool, net = Scores(), Scores()
+    mistakes: list[dict[str, Any]] = []
+    for u in units:
+        _ua, passed = detector.predict(u.text, u.context)
+        pred = set(passed)
+        tool.add(u.labels, pred)
+        net.add(u.labels, keyword_net(detector.rules, u.text))
+        if pred != set(u.labels):
+            mistakes.append({"id": u.id, "gold": sorted(u.labels), "pred": sorted(pred),
+                             "scores": {k: round(v, 3) for k, v in passed.items()}, "text": u.text,
+                             "context": u.context})
+    if errors_path:
+        with atomic_writer(Path(errors_path)) as fh:
+            for m in mistakes:
+                fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+    return {
+        "units": len(units),
+        "positives": {t: sum(t in u.labels for u in units) for t in TYPE_IDS},
+        "threshold": {t: detector.threshold(t) for t in TYPE_IDS},
+        "model": getattr(detector.model, "name", None),
+        "rules_version": detector.rules.version,
+        "tool": tool.as_dict(),
+        "keyword_net": net.as_dict(),
+    }
+
+
+def print_evaluation(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..report.labels import type_label
+
+    console = Console(width=max(Console().width, 150))
+    console.print(f"labelled units: {result['units']}  model: {result['model'] or 'rules only'}  "
+                  f"rules: {result['rules_version']}")
+    table = Table(title="analogscan vs keyword net (precision / recall / F1)")
+    for col in ("type", "n", "thr", "TP", "FP", "FN", "P", "R", "F1", "net P", "net R", "net F1", "ΔF1"):
+        table.add_column(col, justify="right" if col not in ("type",) else "left")
+    tool, net = result["tool"], result["keyword_net"]
+
+    def row(name: str, n: str, thr: str, a: dict, b: dict) -> None:
+        table.add_row(name, n, thr, str(a.get("tp", "")), str(a.get("fp", "")), str(a.get("fn", "")),
+                      f"{a['precision']:.3f}", f"{a['recall']:.3f}", f"{a['f1']:.3f}",
+                      f"{b['precision']:.3f}", f"{b['recall']:.3f}", f"{b['f1']:.3f}", f"{a['f1'] - b['f1']:+.3f}")
+
+    for t in TYPE_IDS:
+        row(f"{t} ({type_label(t)})", str(result["positives"][t]), f"{result['threshold'][t]:.2f}",
+            tool["per_type"][t], net["per_type"][t])
+    table.add_section()
+    row("micro", "", "", tool["micro"], net["micro"])
+    row("macro", "", "", tool["macro"], net["macro"])
+    row("any analog type", "", "", tool["any_type"], net["any_type"])
+    console.print(table)

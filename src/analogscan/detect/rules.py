@@ -1,0 +1,226 @@
+"""Detection rules as data: load ``rules/types/*.toml`` and ``rules/common.toml``, validate, compile once.
+
+Pattern syntax (lemma patterns): lemmas separated by single spaces, matched on the lemma
+stream of :mod:`analogscan.nlp.tokens` (「縦覧 に 供する」). Inside a lemma, regular-expression
+alternation is allowed (「(縦覧|閲覧) に 供する」). ``~`` stands for a gap of up to 8 tokens,
+``~N`` for up to N tokens. ``text_patterns`` are plain regular expressions over the
+normalised text (NFKC, 漢数字 → digits) for things tokens do not help with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .. import project_dir
+
+TYPE_IDS = (
+    "visual_inspection",
+    "onsite_audit",
+    "periodic_inspection",
+    "resident_staff",
+    "in_person_training",
+    "document_posting",
+    "visit_viewing",
+    "recording_media",
+)
+
+_GAP_RE = re.compile(r"~(\d*)")
+
+
+class RuleError(ValueError):
+    """A rule file that does not validate; the message names the file and the rule."""
+
+
+def compile_lemma_pattern(pattern: str) -> re.Pattern[str]:
+    """「立入 ~3 検査」 → a regex over the space-delimited lemma stream.
+
+    Tokens are separated by single spaces; a token may be a regex alternation without spaces
+    (「(縦覧|閲覧)」); a trailing ``?`` makes the whole token optional (「に?」); ``~`` / ``~N``
+    is a gap of up to 8 / N tokens.
+    """
+    pieces = pattern.split()
+    if not pieces:
+        raise ValueError("empty pattern")
+    for edge in (pieces[0], pieces[-1]):
+        if _GAP_RE.fullmatch(edge) or (edge.endswith("?") and not edge.endswith(")?")):
+            raise ValueError("a pattern cannot start or end with a gap or an optional token")
+    out: list[str] = []
+    for piece in pieces:
+        gap = _GAP_RE.fullmatch(piece)
+        if gap:
+            out.append(f"(?:\\S+ ){{0,{int(gap.group(1) or 8)}}}")
+        elif piece.endswith("?") and len(piece) > 1 and not piece.endswith(")?"):
+            out.append(f"(?:(?:{piece[:-1]}) )?")
+        else:
+            out.append(f"(?:{piece}) ")
+    return re.compile("(?<= )" + "".join(out).removesuffix(" ") + "(?= )")
+
+
+@dataclass
+class ContextCue:
+    """A pattern whose presence in the unit (or its lead-in) changes a rule's score."""
+
+    lemma: list[re.Pattern[str]]          # on the lemma stream
+    text: list[re.Pattern[str]]           # on the normalised text
+    weight: float
+    where: str = "both"  # unit | context | both
+    name: str = ""
+
+    def found(self, stream: str, text: str, ctx_stream: str = "", ctx_text: str = "") -> bool:
+        pairs = {"unit": [(stream, text)], "context": [(ctx_stream, ctx_text)],
+                 "both": [(stream, text), (ctx_stream, ctx_text)]}[self.where]
+        return any((s and any(p.search(s) for p in self.lemma)) or (t and any(p.search(t) for p in self.text))
+                   for s, t in pairs)
+
+
+@dataclass
+class Rule:
+    id: str
+    type: str
+    description: str
+    weight: float
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    text_patterns: list[re.Pattern[str]] = field(default_factory=list)
+    require_any: list[re.Pattern[str]] = field(default_factory=list)  # lemma patterns, unit or context
+    require_text_any: list[re.Pattern[str]] = field(default_factory=list)
+    exclude_any: list[re.Pattern[str]] = field(default_factory=list)
+    exclude_text_any: list[re.Pattern[str]] = field(default_factory=list)
+    boosts: list[ContextCue] = field(default_factory=list)
+    ignore_exclusions: list[str] = field(default_factory=list)  # common exclusion names this rule survives
+    # a trigger inside （…） is usually a reference or a definition, not the duty itself
+    outside_parens: bool = True
+
+
+@dataclass
+class TypeDef:
+    id: str
+    name: str
+    label: str
+    definition: str
+    net: list[str]
+    rules: list[Rule]
+    net_re: re.Pattern[str] | None = None
+
+
+@dataclass
+class RuleSet:
+    types: dict[str, TypeDef]
+    exclusions: dict[str, list[re.Pattern[str]]]      # name → text patterns (normalised text)
+    obligation: ContextCue
+    digital: list[tuple[str, re.Pattern[str]]]         # (name, text pattern)
+    net_re: re.Pattern[str]                            # union of every type's net: the candidate prefilter
+    version: str                                       # content hash of all rule files
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for t in self.types.values() for r in t.rules]
+
+
+def _re_list(values: object, where: str, lemma: bool) -> list[re.Pattern[str]]:
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RuleError(f"{where}: expected a list of strings")
+    out = []
+    for v in values:
+        try:
+            out.append(compile_lemma_pattern(v) if lemma else re.compile(v))
+        except (re.error, ValueError) as exc:
+            raise RuleError(f"{where}: bad pattern {v!r}: {exc}") from None
+    return out
+
+
+_RULE_KEYS = {"id", "description", "weight", "patterns", "text_patterns", "require_any", "require_text_any",
+              "exclude_any", "exclude_text_any", "boost", "ignore_exclusions", "outside_parens"}
+
+
+def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    t = data.get("type") or {}
+    tid = t.get("id")
+    if tid not in TYPE_IDS:
+        raise RuleError(f"{path.name}: type id {tid!r} is not one of the annotation guide's ids")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, r in enumerate(data.get("rules", [])):
+        where = f"{path.name}: rule #{i + 1} ({r.get('id', '?')})"
+        unknown = set(r) - _RULE_KEYS
+        if unknown:
+            raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
+        rid = r.get("id", "")
+        if not rid.startswith(tid + "."):
+            raise RuleError(f"{where}: rule id must start with '{tid}.'")
+        if rid in seen:
+            raise RuleError(f"{where}: duplicate rule id")
+        seen.add(rid)
+        weight = r.get("weight")
+        if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+            raise RuleError(f"{where}: weight must be a number in (0, 1]")
+        patterns = _re_list(r.get("patterns"), where, lemma=True)
+        text_patterns = _re_list(r.get("text_patterns"), where, lemma=False)
+        if not patterns and not text_patterns:
+            raise RuleError(f"{where}: needs patterns or text_patterns")
+        boosts = []
+        for b in r.get("boost", []):
+            if b.get("where", "both") not in ("unit", "context", "both"):
+                raise RuleError(f"{where}: boost.where must be unit, context or both")
+            boosts.append(ContextCue(_re_list(b.get("patterns"), where, lemma=True),
+                                     _re_list(b.get("text_patterns"), where, lemma=False),
+                                     float(b.get("weight", 0.1)), b.get("where", "both"), b.get("name", "")))
+        ignore = r.get("ignore_exclusions", [])
+        if set(ignore) - known_exclusions:
+            raise RuleError(f"{where}: unknown exclusions {sorted(set(ignore) - known_exclusions)}")
+        rules.append(Rule(
+            id=rid, type=tid, description=r.get("description", ""), weight=float(weight),
+            patterns=patterns, text_patterns=text_patterns,
+            require_any=_re_list(r.get("require_any"), where, lemma=True),
+            require_text_any=_re_list(r.get("require_text_any"), where, lemma=False),
+            exclude_any=_re_list(r.get("exclude_any"), where, lemma=True),
+            exclude_text_any=_re_list(r.get("exclude_text_any"), where, lemma=False),
+            boosts=boosts, ignore_exclusions=list(ignore), outside_parens=bool(r.get("outside_parens", True)),
+        ))
+    net = t.get("net", [])
+    if not net or not all(isinstance(n, str) and n for n in net):
+        raise RuleError(f"{path.name}: type.net must be a non-empty list of words")
+    return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
+                   net=net, rules=rules, net_re=re.compile("|".join(re.escape(n) for n in net)))
+
+
+@lru_cache(maxsize=4)
+def load_rules(rules_dir: Path | None = None) -> RuleSet:
+    """Load and validate every rule file once per process."""
+    rules_dir = rules_dir or project_dir("rules")
+    digest = hashlib.sha256()
+    common_path = rules_dir / "common.toml"
+    with open(common_path, "rb") as fh:
+        raw = fh.read()
+    digest.update(raw)
+    common = tomllib.loads(raw.decode("utf-8"))
+    exclusions = {name: _re_list(spec.get("text_patterns"), f"common.toml: exclusion {name}", lemma=False)
+                  for name, spec in common.get("exclusions", {}).items()}
+    ob = common.get("obligation", {})
+    obligation = ContextCue(_re_list(ob.get("patterns"), "common.toml: obligation", lemma=True),
+                            _re_list(ob.get("text_patterns"), "common.toml: obligation", lemma=False),
+                            float(ob.get("weight", 0.1)), "unit", "obligation")
+    digital = [(name, re.compile(p)) for name, spec in common.get("digital", {}).items()
+               for p in spec.get("text_patterns", [])]
+    types: dict[str, TypeDef] = {}
+    for path in sorted((rules_dir / "types").glob("*.toml")):
+        digest.update(path.read_bytes())
+        td = _load_type(path, set(exclusions))
+        if td.id in types:
+            raise RuleError(f"{path.name}: type {td.id} defined twice")
+        types[td.id] = td
+    missing = set(TYPE_IDS) - set(types)
+    if missing:
+        raise RuleError(f"rules/types: no rule file for {sorted(missing)}")
+    ordered = {tid: types[tid] for tid in TYPE_IDS}
+    all_net = sorted({n for t in ordered.values() for n in t.net}, key=len, reverse=True)
+    net_re = re.compile("|".join(re.escape(n) for n in all_net))
+    return RuleSet(ordered, exclusions, obligation, digital, net_re, digest.hexdigest()[:16])

@@ -1,0 +1,125 @@
+"""Normalisation for matching only, with a map from every normalised character back to the original.
+
+Steps (each keeps the offset map): NFKC (全角/半角), 旧字 → 新字, katakana okurigana of 旧法令
+(「縦覧ニ供シ」 → 「縦覧に供し」), 漢数字 in counting positions → digits (「毎年一回」 → 「毎年1回」,
+but 「一部」「統一」 stay). The original text is never changed; detection reports original offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..ingest.numbers import kanji_to_int
+
+# 旧字体 seen in pre-war and early post-war laws (and some old 例規): only matching-relevant ones.
+KYUJI = str.maketrans({
+    "檢": "検", "條": "条", "縱": "縦", "覽": "覧", "揭": "掲", "證": "証", "當": "当", "區": "区", "關": "関",
+    "從": "従", "對": "対", "屆": "届", "圖": "図", "國": "国", "營": "営", "專": "専", "會": "会", "舊": "旧",
+    "寫": "写", "擔": "担", "廳": "庁", "臺": "台", "號": "号", "藏": "蔵", "驗": "験", "體": "体", "處": "処",
+    "實": "実", "點": "点", "狀": "状", "縣": "県", "辯": "弁", "氣": "気", "黨": "党",
+})
+
+_KANJI_NUM = "〇一二三四五六七八九十百千"
+# a kanji numeral run in a counting position: after 毎/第/各/年/月 or before a counter
+_NUM_RE = re.compile(
+    rf"(?<=[毎第各年月週日])[{_KANJI_NUM}]+|[{_KANJI_NUM}]+(?=[回年月日条項号人箇ヶか週名以度件台]|時間)"
+)
+_NOT_NUM_BEFORE = set("統同唯均単画逐")  # 統一, 同一, 唯一 … are words, not numbers
+# 旧法令's katakana okurigana: a katakana run of 1–3 chars right after a kanji (「供シ」「ニ依リ」).
+_OLD_STYLE_RE = re.compile(r"[一-龥々][ヲニハノシスセタテトルレリラクケ]")
+_KATA_RUN_RE = re.compile(r"(?<=[一-龥々])[ァ-ヶ]{1,3}(?![ァ-ヶー])|(?<![ァ-ヶー])[ァ-ヶ]{1,3}(?=[一-龥々])")
+
+
+@dataclass
+class Normalized:
+    """Normalised text plus, for each of its characters, the original [start, end) it came from."""
+
+    text: str
+    src_start: list[int]
+    src_end: list[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span back to the original text."""
+        if end <= start:
+            pos = self.src_start[start] if start < len(self.src_start) else (self.src_end[-1] if self.src_end else 0)
+            return pos, pos
+        return self.src_start[start], self.src_end[end - 1]
+
+
+def _replace(norm: Normalized, pattern: re.Pattern[str], repl) -> Normalized:
+    """Apply a regex substitution while carrying the offset map (replacements inherit the span of their match)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    text = norm.text
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        out.append(text[pos:a])
+        starts.extend(norm.src_start[pos:a])
+        ends.extend(norm.src_end[pos:a])
+        s0, e0 = norm.src_start[a], norm.src_end[b - 1]
+        if len(new) == b - a:  # same length: keep per-character offsets
+            starts.extend(norm.src_start[a:b])
+            ends.extend(norm.src_end[a:b])
+        else:
+            starts.extend([s0] * len(new))
+            ends.extend([e0] * len(new))
+        out.append(new)
+        pos = b
+    if pos == 0 and not out:
+        return norm
+    out.append(text[pos:])
+    starts.extend(norm.src_start[pos:])
+    ends.extend(norm.src_end[pos:])
+    return Normalized("".join(out), starts, ends)
+
+
+def _nfkc(text: str) -> Normalized:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        n = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
+        n = n.translate(KYUJI)
+        out.append(n)
+        starts.extend([i] * len(n))
+        ends.extend([i + 1] * len(n))
+    # NFKC per character leaves half-width voiced marks (ｶﾞ → カ + ゛): fold them
+    joined = "".join(out)
+    norm = Normalized(joined, starts, ends)
+    if "\u3099" in joined or "\u309a" in joined or "゛" in joined or "゜" in joined:
+        norm = _replace(norm, re.compile(r".[\u3099\u309a゛゜]"),
+                        lambda m: unicodedata.normalize("NFC", m.group(0).replace("゛", "\u3099").replace("゜", "\u309a")))
+    return norm
+
+
+def _kata_to_hira(s: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" and c not in "ヵヶ" else c for c in s)
+
+
+def is_old_style(text: str) -> bool:
+    """True for カタカナ書き (旧法令) text: katakana okurigana after kanji, several times."""
+    return len(_OLD_STYLE_RE.findall(text)) >= 2 and not re.search(r"[一-龥][をにはのする]", text[:200])
+
+
+def normalize(text: str) -> Normalized:
+    norm = _nfkc(text)
+    if is_old_style(norm.text):
+        norm = _replace(norm, _KATA_RUN_RE, lambda m: _kata_to_hira(m.group(0)))
+
+    def num(m: re.Match[str]) -> str:
+        a = m.start()
+        if a > 0 and norm.text[a - 1] in _NOT_NUM_BEFORE:
+            return m.group(0)
+        try:
+            return str(kanji_to_int(m.group(0)))
+        except ValueError:
+            return m.group(0)
+
+    return _replace(norm, _NUM_RE, num)

@@ -1,0 +1,97 @@
+"""Sudachi tokens with canonical lemmas and offsets back into the original text.
+
+A unit is normalised (``normalize``), tokenised with SudachiPy (core dictionary, mode C), and
+each token's Sudachi normalised form is folded once more through ``rules/lexicon.toml``
+(立ち入る/立入/立入り → 立入, 備え付ける/備付け → 備付, 掲げる → 掲示 …). The lemmas are joined
+with spaces into a *lemma stream* (" 職員 に 立入 を する せる ") on which rule patterns are
+regular expressions; a match maps back to tokens and from tokens to original characters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .. import project_dir
+from .normalize import Normalized, normalize
+
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    lemma: str
+    pos: str
+    start: int  # original text offsets
+    end: int
+
+
+@dataclass
+class Analysis:
+    """A unit's text as tokens and as a lemma stream, with maps between them."""
+
+    text: str
+    norm: Normalized
+    tokens: list[Token]
+    stream: str
+    _token_starts: list[int]  # offset of each token's lemma in ``stream``
+
+    def stream_span_to_text(self, a: int, b: int) -> tuple[int, int]:
+        """Original-text span covered by the tokens that a stream match [a, b) touches."""
+        first = max(bisect.bisect_right(self._token_starts, a) - 1, 0)
+        last = max(bisect.bisect_right(self._token_starts, max(b - 1, a)) - 1, first)
+        return self.tokens[first].start, self.tokens[last].end
+
+
+@lru_cache(maxsize=1)
+def lexicon(path: Path | None = None) -> dict[str, str]:
+    """Sudachi normalised form → canonical lemma used by rule patterns."""
+    path = path or project_dir("rules") / "lexicon.toml"
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    table: dict[str, str] = {}
+    for canonical, variants in data["lemmas"].items():
+        for v in variants:
+            table[v] = canonical
+    return table
+
+
+def _tokenizer():
+    """One Sudachi tokenizer per thread/process (they are not shareable across threads)."""
+    tok = getattr(_local, "tokenizer", None)
+    if tok is None:
+        from sudachipy import Dictionary
+
+        tok = Dictionary(dict="core").tokenizer(
+            mode="C", fields={"surface", "pos", "normalized_form", "dictionary_form"}
+        )
+        _local.tokenizer = tok
+    return tok
+
+
+def analyze(text: str) -> Analysis:
+    norm = normalize(text)
+    lex = lexicon()
+    tokens: list[Token] = []
+    parts: list[str] = [""]
+    starts: list[int] = []
+    offset = 1  # the stream starts with a space so every lemma is space-delimited
+    for m in _tokenizer().tokenize(norm.text):
+        surface = m.surface()
+        if not surface.strip():
+            continue
+        nf = m.normalized_form()
+        lemma = lex.get(nf) or lex.get(surface) or nf
+        lemma = lemma.replace(" ", "_")
+        a, b = norm.span(m.begin(), m.end())
+        tokens.append(Token(surface, lemma, m.part_of_speech()[0], a, b))
+        starts.append(offset)
+        parts.append(lemma)
+        offset += len(lemma) + 1
+    parts.append("")
+    return Analysis(text, norm, tokens, " ".join(parts), starts)
