@@ -59,6 +59,7 @@ class Document:
 def unit_record(doc: Document, unit: Unit) -> dict[str, Any]:
     """A flat JSON-ready record: the unit plus its document's fields (``analogscan units``)."""
     rec = asdict(unit)
+    rec["unit_kind"] = rec.pop("kind")  # "kind" is the document's kind (条例, 規則 …)
     rec.update(doc.fields())
     return rec
 

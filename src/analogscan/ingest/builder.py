@@ -98,6 +98,10 @@ class DocumentBuilder:
     def paragraph(self, text: str, number: str | None = None) -> Unit | None:
         """A 項's own sentences. ``number`` None means the unnumbered (first) paragraph."""
         self._item_stack = []
+        if self._article is None and number and canonical_number(number) == "1" and self._pending:
+            self._close_article()  # 「1」 after an unnumbered lead-in (要綱 without articles) starts a new block
+        if self._article is None and self._caption_for_next:  # 「（施行期日）」 over a 附則 項
+            self._caption, self._caption_for_next = self._caption_for_next, ""
         self._paragraph = canonical_number(number) if number else None
         self._paragraph_text = text
         return self._add(text, "suppl" if self._suppl is not None else "paragraph", [])
@@ -106,7 +110,8 @@ class DocumentBuilder:
         """A 号 (depth 0, ``label`` canonical number such as "1" or "2の2") or a subdivision
         (depth ≥ 1, ``label`` as displayed: イ, (1), (i), ア, (ア))."""
         del self._item_stack[depth:]
-        shown = f"第{label}号" if depth == 0 else label
+        base, _, branch = label.partition("の")  # "2の2" is cited 第2号の2
+        shown = (f"第{base}号" + (f"の{branch}" if branch else "")) if depth == 0 else label
         context_parts = [self._paragraph_text] + [t for _, t in self._item_stack]
         labels = [lab for lab, _ in self._item_stack] + [shown]
         self._item_stack.append((shown, text))
@@ -115,10 +120,15 @@ class DocumentBuilder:
             unit.context = "\n".join(p for p in context_parts if p)
         return unit
 
-    def table_row(self, table: str, row: int, text: str, caption: str = "") -> Unit | None:
-        """One row of a 別表 (``table`` such as "別表第1"), cells joined by tabs."""
-        self._close_article()
-        unit = self._make_unit(text, "table_row", caption)
+    def table_row(self, table: str, row: int, text: str, caption: str = "",
+                  within_article: bool = False) -> Unit | None:
+        """One row of a 別表 (``table`` such as "別表第1"), cells joined by tabs.
+
+        ``within_article`` is for a table inside an article (「次のとおりとする。」 + table): the
+        article stays open, so its later 項 still get their 第N項 citations."""
+        if not within_article:
+            self._close_article()
+        unit = self._make_unit(text, "table_row", caption or (self._caption if within_article else ""))
         if unit is not None:
             unit.citation = f"{table}（第{row}行）"
             self._register(unit)
@@ -141,6 +151,7 @@ class DocumentBuilder:
         return unit
 
     def _close_article(self) -> None:
+        self._caption = ""  # a closed article's caption must not leak into later 附則 or headings' units
         if not self._pending:
             self._article = None
             return
@@ -150,7 +161,8 @@ class DocumentBuilder:
         for p in self._pending:
             cite = prefix
             if self._article is not None:
-                cite += f"第{self._article}条"
+                base, _, branch = self._article.partition("の")  # "8の2" is cited 第8条の2
+                cite += f"第{base}条" + (f"の{branch}" if branch else "")
                 if multi:
                     cite += f"第{p.paragraph or '1'}項"
             elif p.paragraph is not None or multi:
