@@ -15,6 +15,8 @@ _DECLARED_RE = re.compile(
 _ALIASES = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
             "ms932": "cp932", "euc-jp": "euc_jp", "x-euc-jp": "euc_jp"}
 _CANDIDATES = ("utf_8", "cp932", "euc_jp")
+# half-width katakana and private-use characters: rare in real 例規 text, common in mis-decoded bytes
+_SUSPICIOUS_RE = re.compile("[\uff61-\uff9f\ue000-\uf8ff]")
 
 
 class DecodeError(ValueError):
@@ -45,11 +47,22 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass  # a wrong declaration is common on old pages: fall through to detection
-    for enc in _CANDIDATES:  # strict trial decoding settles almost every real page
+    try:
+        return data.decode("utf_8"), "utf_8"
+    except UnicodeDecodeError:
+        pass
+    # EUC-JP bytes often also decode as CP932 (as half-width kana and private-use characters),
+    # so when both succeed the one with fewer such characters wins; a tie keeps CP932.
+    trials = []
+    for enc in ("cp932", "euc_jp"):
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        trials.append((len(_SUSPICIOUS_RE.findall(text)), enc, text))
+    if trials:
+        _, enc, text = min(trials, key=lambda t: t[0])
+        return text, enc
     best = from_bytes(data, cp_isolation=list(_CANDIDATES)).best()
     if best is None:
         raise DecodeError("not decodable as UTF-8, CP932 (Shift_JIS) or EUC-JP")

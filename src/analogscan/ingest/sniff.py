@@ -24,6 +24,8 @@ def sniff(text: str, name: str = "") -> str | None:
         return "reikibase"
     stripped = text.lstrip()
     if stripped.startswith("{"):
+        if name.lower().endswith((".jsonl", ".ndjson")):
+            return "jsonl"  # even with a broken first line: the reader names the bad line
         first = stripped.split("\n", 1)[0]
         try:
             if isinstance(json.loads(first), dict):
