@@ -49,14 +49,17 @@ class UnitAnalysis:
         return 1.0 - p
 
     def evidence(self, type_id: str) -> list[Evidence]:
-        spans: dict[tuple[int, int], Evidence] = {}
-        for h in self.hits.get(type_id, []):
-            for e in h.evidence:
-                spans.setdefault((e.start, e.end), e)
-        if not spans:
-            for e in self.net_evidence.get(type_id, []):
-                spans.setdefault((e.start, e.end), e)
-        return [spans[k] for k in sorted(spans)]
+        """The type's trigger spans (or its keyword-net spans), overlapping spans merged."""
+        spans = [e for h in self.hits.get(type_id, []) for e in h.evidence] or self.net_evidence.get(type_id, [])
+        merged: list[Evidence] = []
+        for e in sorted(spans, key=lambda e: (e.start, -e.end)):
+            if merged and e.start < merged[-1].end:
+                last = merged[-1]
+                if e.end > last.end:
+                    merged[-1] = Evidence(last.start, e.end, self.text[last.start:e.end], last.rule_id, last.role)
+            else:
+                merged.append(e)
+        return merged
 
 
 def paren_depth(text: str) -> list[int]:

@@ -41,7 +41,7 @@ def compile_lemma_pattern(pattern: str) -> re.Pattern[str]:
 
     Tokens are separated by single spaces; a token may be a regex alternation without spaces
     (「(縦覧|閲覧)」); a trailing ``?`` makes the whole token optional (「に?」); ``~`` / ``~N``
-    is a gap of up to 8 / N tokens.
+    is a gap of up to 8 / N tokens within one sentence (never across 「。」).
     """
     pieces = pattern.split()
     if not pieces:
@@ -53,7 +53,7 @@ def compile_lemma_pattern(pattern: str) -> re.Pattern[str]:
     for piece in pieces:
         gap = _GAP_RE.fullmatch(piece)
         if gap:
-            out.append(f"(?:\\S+ ){{0,{int(gap.group(1) or 8)}}}")
+            out.append(f"(?:[^\\s。]+ ){{0,{int(gap.group(1) or 8)}}}")  # gaps stay inside the sentence
         elif piece.endswith("?") and len(piece) > 1 and not piece.endswith(")?"):
             out.append(f"(?:(?:{piece[:-1]}) )?")
         else:
