@@ -169,5 +169,46 @@ def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: boo
         print_evaluation(result)
 
 
+@main.command()
+@click.argument("labels", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Model directory (default: the shipped one).")
+@click.option("--folds", default=5, show_default=True, help="Grouped cross-validation folds.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the cross-validated figures as JSON.")
+@click.option("--errors", type=click.Path(dir_okay=False), help="Write the out-of-fold mistakes to this JSONL.")
+def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as_json: bool,
+          errors: str | None) -> None:
+    """Train the classifier on LABELS (default: corpora/labels/*.jsonl); print grouped-CV figures."""
+    from . import project_dir
+    from .detect.classifier import default_model_dir
+    from .detect.evaluate import print_evaluation
+    from .detect.metrics import read_labels
+    from .detect.rules import load_rules
+    from .detect.train import train as fit
+
+    paths = labels or tuple(str(p) for p in sorted((project_dir("corpora") / "labels").glob("*.jsonl")))
+    if not paths:
+        raise click.UsageError("no label files given and none in corpora/labels/")
+    try:
+        units = read_labels(paths)
+    except ReadError as exc:
+        click.echo(f"analogscan: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    model, report = fit(units, load_rules(), folds=folds, seed=seed)
+    target = Path(output) if output else default_model_dir()
+    model.save(target)
+    mistakes = report.pop("mistakes")
+    if errors:
+        with atomic_writer(Path(errors)) as fh:
+            fh.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in mistakes)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print_evaluation({**report, "tool": report["cv"], "model": f"{model.name} (grouped {report['folds']}-fold CV)",
+                          "rules_version": model.rules_version})
+    click.echo(f"model written to {target} ({len(model.vocabulary)} features, {report['candidates']} of "
+               f"{report['units']} units in the candidate net)", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

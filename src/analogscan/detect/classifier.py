@@ -1,7 +1,134 @@
-"""The trained classifier (placeholder until a model is trained: rules decide alone)."""
+"""The trained classifier: one calibrated logistic regression per type over ``unit_features``.
+
+Training uses scikit-learn; the shipped model is plain data — ``model.json`` (vocabulary,
+thresholds, calibration, rules version, figures) and ``coef.npz`` (coefficients, loaded with
+``allow_pickle=False``) — so loading never unpickles anything and inference needs only numpy.
+Calibration is Platt scaling fitted on out-of-fold decision values of a grouped CV.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-def load_default_model():
-    return None
+import numpy as np
+
+from .. import project_dir
+from .engine import UnitAnalysis
+from .features import unit_features
+from .rules import TYPE_IDS, load_rules
+
+MODEL_DIR_NAME = "analogscan-clf"
+FORMAT_VERSION = 2
+ANY = "any"
+HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
+
+
+def decide(probs: dict[str, float], threshold: dict[str, float]) -> dict[str, float]:
+    """The types a unit gets: each type at or above its threshold; and when the "any" head says
+    the unit is analog but no type reached its threshold, the most probable type (a low-score
+    finding that staff should review) — recall first, as the reviewers asked."""
+    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold[t]}
+    if not passed and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
+        best = max(TYPE_IDS, key=lambda t: probs[t])
+        passed[best] = probs[best]
+    return passed
+
+
+class ModelError(RuntimeError):
+    """A model that cannot be used (missing, corrupt, or trained with other rules)."""
+
+
+@dataclass
+class LinearTypeModel:
+    """Linear scores + Platt calibration for the eight types, over a shared vocabulary."""
+
+    name: str
+    vocabulary: dict[str, int]
+    coef: np.ndarray          # (n_heads, n_features), heads = HEADS
+    intercept: np.ndarray     # (n_heads,)
+    platt: np.ndarray         # (n_heads, 2): p = 1 / (1 + exp(a * z + b))
+    threshold: dict[str, float]
+    rules_version: str
+    meta: dict[str, Any]
+
+    def decision(self, feats: dict[str, float]) -> np.ndarray:
+        z = self.intercept.copy()
+        for f, v in feats.items():
+            j = self.vocabulary.get(f)
+            if j is not None:
+                z += self.coef[:, j] * v
+        return z
+
+    def scores(self, ua: UnitAnalysis) -> dict[str, float]:
+        """Calibrated probability per head (the eight types and "any")."""
+        if not ua.candidate:
+            return {t: 0.0 for t in HEADS}
+        z = self.decision(unit_features(ua))
+        out = {}
+        for i, t in enumerate(HEADS):
+            a, b = self.platt[i]
+            x = min(max(a * z[i] + b, -700.0), 700.0)
+            out[t] = 1.0 / (1.0 + math.exp(x))
+        return out
+
+    def predict(self, ua: UnitAnalysis) -> dict[str, float]:
+        return decide(self.scores(ua), self.threshold)
+
+    # ---------------------------------------------------------------- storage
+    def save(self, directory: Path) -> None:
+        from ..report.atomic import atomic_path
+
+        directory.mkdir(parents=True, exist_ok=True)
+        vocab = sorted(self.vocabulary, key=self.vocabulary.get)
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "heads": list(HEADS),
+            "rules_version": self.rules_version,
+            "threshold": self.threshold,
+            "platt": self.platt.round(8).tolist(),
+            "intercept": self.intercept.round(8).tolist(),
+            "vocabulary": vocab,
+            **self.meta,
+        }
+        with atomic_path(directory / "coef.npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, coef=self.coef.astype(np.float32))
+        with atomic_path(directory / "model.json") as tmp:
+            tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, rules_version: str | None = None) -> "LinearTypeModel":
+        try:
+            meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+            with np.load(directory / "coef.npz", allow_pickle=False) as npz:
+                coef = npz["coef"].astype(np.float64)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{directory}: cannot load model: {exc}") from None
+        if meta.get("format_version") != FORMAT_VERSION or meta.get("heads") != list(HEADS):
+            raise ModelError(f"{directory}: model format or type list differs from this analogscan")
+        if rules_version is not None and meta.get("rules_version") != rules_version:
+            raise ModelError(
+                f"{directory}: model was trained with rules {meta.get('rules_version')}, the rules are now "
+                f"{rules_version}; run `analogscan train` (or scan with --no-model)")
+        vocab = {f: i for i, f in enumerate(meta.pop("vocabulary"))}
+        if coef.shape != (len(HEADS), len(vocab)):
+            raise ModelError(f"{directory}: coefficient shape {coef.shape} does not fit the vocabulary")
+        return cls(meta.get("name", directory.name), vocab, coef, np.array(meta.pop("intercept")),
+                   np.array(meta.pop("platt")), meta.pop("threshold"), meta.get("rules_version", ""), meta)
+
+
+def default_model_dir() -> Path:
+    return project_dir("models") / MODEL_DIR_NAME
+
+
+def load_default_model() -> LinearTypeModel | None:
+    """The shipped model, checked against the current rules; None when no model is shipped."""
+    directory = default_model_dir()
+    if not (directory / "model.json").exists():
+        return None
+    return LinearTypeModel.load(directory, load_rules().version)

@@ -26,6 +26,8 @@ class TypeScorer(Protocol):
 
     def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
 
+    def predict(self, ua: UnitAnalysis) -> dict[str, float]: ...
+
 
 class Detector:
     def __init__(
@@ -70,6 +72,9 @@ class Detector:
     def predict(self, text: str, context: str = "") -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
         ua = self.analyse(text, context)
+        if self.model is not None and self.min_score is None:
+            passed = self.model.predict(ua) if ua.candidate else {}
+            return ua, {t: v for t, v in passed.items() if t in self.types}
         s = self.scores(ua)
         return ua, {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
 

@@ -102,9 +102,14 @@ def group_of(rec: dict) -> str:
 
 
 def read_labels(paths: Sequence[str | Path]) -> list[LabelledUnit]:
-    """Read label files (annotation-guide format). Unknown type ids are an error naming file and line."""
+    """Read label files (annotation-guide format). Unknown type ids are an error naming file and line.
+
+    A unit seen twice (same id, or same text and lead-in in one group) is kept once: the first
+    reading wins, so that overlapping label files never count a provision twice.
+    """
     out: list[LabelledUnit] = []
     seen: set[str] = set()
+    seen_text: set[tuple[str, str, str]] = set()
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
@@ -118,9 +123,13 @@ def read_labels(paths: Sequence[str | Path]) -> list[LabelledUnit]:
                 if not isinstance(labels, list) or set(labels) - set(TYPE_IDS):
                     raise ReadError(str(path), f"line {n}: labels must be a list of {', '.join(TYPE_IDS)}")
                 uid = str(rec.get("id", ""))
-                if not uid or uid in seen or not rec.get("text"):
-                    raise ReadError(str(path), f"line {n}: missing text, or missing/duplicate id {uid!r}")
+                if not uid or not rec.get("text"):
+                    raise ReadError(str(path), f"line {n}: missing text or id")
+                key = (group_of(rec), rec["text"], rec.get("context") or "")
+                if uid in seen or key in seen_text:
+                    continue
                 seen.add(uid)
+                seen_text.add(key)
                 out.append(LabelledUnit(uid, rec["text"], rec.get("context") or "", labels, group_of(rec),
                                         bool(rec.get("digital_alternative")), rec))
     return out

@@ -1,0 +1,51 @@
+"""Features of one analysed unit for the classifier: lemma n-grams, character n-grams, rule signals.
+
+Rule signals (which rules fired, per-type rule score, exclusions, obligation ending, digital
+alternative, keyword-net hits inside or outside parentheses) let the model learn when to
+trust a rule; the n-grams let it learn wordings no rule holds.
+"""
+
+from __future__ import annotations
+
+from .engine import UnitAnalysis
+from .rules import TYPE_IDS
+
+CHAR_N = (2, 3)
+MAX_CHARS = 400  # long units: the beginning holds the subject and the duty often enough
+
+
+def unit_features(ua: UnitAnalysis) -> dict[str, float]:
+    feats: dict[str, float] = {}
+    if ua.analysis is not None:
+        lemmas = [t.lemma for t in ua.analysis.tokens if t.pos not in ("補助記号", "空白")]
+        for a in lemmas:
+            feats["w:" + a] = 1.0
+        for a, b in zip(lemmas, lemmas[1:]):
+            feats[f"w2:{a}_{b}"] = 1.0
+    if ua.context_analysis is not None:
+        for t in ua.context_analysis.tokens:
+            if t.pos not in ("補助記号", "空白"):
+                feats["c:" + t.lemma] = 1.0
+    text = ua.norm.text[:MAX_CHARS]
+    for n in CHAR_N:
+        for i in range(len(text) - n + 1):
+            feats[f"ch{n}:" + text[i:i + n]] = 1.0
+    for tid in TYPE_IDS:
+        score = ua.rule_score(tid)
+        if score:
+            feats["T:" + tid] = score
+        for h in ua.hits.get(tid, []):
+            feats["R:" + h.rule.id] = max(feats.get("R:" + h.rule.id, 0.0), h.score)
+        net = ua.net_evidence.get(tid, [])
+        if net:
+            outside = any(not ua.depth[e.start] for e in net) if ua.depth else True
+            feats[("N:" if outside else "Np:") + tid] = 1.0
+    for name in ua.exclusions:
+        feats["X:" + name] = 1.0
+    if ua.obligation:
+        feats["OBL"] = 1.0
+    if ua.digital_evidence:
+        feats["DIG"] = 1.0
+    if ua.context:
+        feats["HAS_CONTEXT"] = 1.0
+    return feats

@@ -1,0 +1,140 @@
+"""``analogscan train``: fit the classifier on labelled units with grouped cross-validation.
+
+Groups are municipalities (ordinances) and laws, so near-identical provisions of one body never
+sit on both sides of a split. Out-of-fold decision values give the Platt calibration and the
+per-type thresholds; the final model is fitted on all units. Deterministic: same data → same
+model (liblinear, fixed fold assignment, sorted vocabulary).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .classifier import ANY, HEADS, LinearTypeModel, decide
+from .engine import RuleMatcher
+from .evaluate import keyword_net
+from .features import unit_features
+from .metrics import LabelledUnit, Scores
+from .rules import TYPE_IDS, RuleSet
+
+C = 0.5
+MIN_DF = 2
+BETA = 1.0       # per-type thresholds: best F1 (precision staff can trust)
+ANY_BETA = 3.0   # the "any analog type" head: recall first (nothing missed)
+THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+
+
+def _matrix(feats: list[dict[str, float]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    rows, cols, vals = [], [], []
+    for i, f in enumerate(feats):
+        for k, v in f.items():
+            j = vocab.get(k)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                vals.append(v)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(feats), len(vocab)), dtype=np.float64)
+
+
+def _fit(X: sparse.csr_matrix, y: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
+    if y.sum() == 0 or y.sum() == len(y):
+        return np.zeros(X.shape[1]), (-10.0 if y.sum() == 0 else 10.0)
+    clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+    clf.fit(X, y)
+    return clf.coef_[0], float(clf.intercept_[0])
+
+
+def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    if y.sum() == 0 or y.sum() == len(y):
+        return -1.0, 0.0
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    lr.fit(z.reshape(-1, 1), y)
+    return -float(lr.coef_[0, 0]), -float(lr.intercept_[0])
+
+
+def _prob(z: np.ndarray, a: float, b: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(np.clip(a * z + b, -700, 700)))
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray, beta: float) -> float:
+    """The grid threshold with the best F-beta (beta > 1 weighs recall: staff would rather
+    review an extra candidate than miss an analog provision)."""
+    best, best_f = 0.5, -1.0
+    b2 = beta * beta
+    for t in THRESHOLD_GRID:
+        pred = p >= t
+        tp = int((pred & (y == 1)).sum())
+        fp = int((pred & (y == 0)).sum())
+        fn = int((~pred & (y == 1)).sum())
+        f = (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
+        if f > best_f + 1e-9:  # ties keep the lower threshold: recall first
+            best, best_f = float(t), f
+    return best
+
+
+def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: int = 0,
+          name: str = "analogscan-clf") -> tuple[LinearTypeModel, dict[str, Any]]:
+    matcher = RuleMatcher(rules)
+    analyses = [matcher.analyse(u.text, u.context) for u in units]
+    cand = np.array([ua.candidate for ua in analyses])
+    feats = [unit_features(ua) if ua.candidate else {} for ua in analyses]
+    df = Counter(k for f in feats for k in f)
+    vocab = {k: i for i, k in enumerate(sorted(k for k, n in df.items() if n >= MIN_DF))}
+    X = _matrix(feats, vocab)
+    Y = np.array([[t in u.labels for t in TYPE_IDS] + [bool(u.labels)] for u in units], dtype=int)
+    groups = np.array([u.group for u in units])
+
+    idx = np.flatnonzero(cand)
+    n_folds = max(2, min(folds, len(set(groups[idx]))))
+    oof = np.zeros((len(units), len(HEADS)))
+    for tr, te in GroupKFold(n_splits=n_folds).split(idx, groups=groups[idx]):
+        tr_i, te_i = idx[tr], idx[te]
+        for k in range(len(HEADS)):
+            w, b = _fit(X[tr_i], Y[tr_i, k], seed)
+            oof[te_i, k] = X[te_i] @ w + b
+    platt = np.zeros((len(HEADS), 2))
+    thresholds: dict[str, float] = {}
+    probs = np.zeros_like(oof)
+    for k, t in enumerate(HEADS):
+        platt[k] = _platt(oof[idx, k], Y[idx, k])
+        probs[:, k] = np.where(cand, _prob(oof[:, k], *platt[k]), 0.0)
+        thresholds[t] = _best_threshold(probs[idx, k], Y[idx, k], ANY_BETA if t == ANY else BETA)
+
+    cv, net = Scores(), Scores()
+    mistakes: list[dict[str, Any]] = []
+    for i, u in enumerate(units):
+        pred = sorted(decide({t: float(probs[i, k]) for k, t in enumerate(HEADS)}, thresholds))
+        cv.add(u.labels, pred)
+        net.add(u.labels, keyword_net(rules, u.text))
+        if set(pred) != set(u.labels):
+            mistakes.append({"id": u.id, "group": u.group, "gold": sorted(u.labels), "pred": pred,
+                             "oof": {t: round(float(probs[i, k]), 3) for k, t in enumerate(HEADS) if probs[i, k] > 0.05},
+                             "candidate": bool(cand[i]), "text": u.text, "context": u.context})
+
+    coef = np.zeros((len(HEADS), len(vocab)))
+    intercept = np.zeros(len(HEADS))
+    for k in range(len(HEADS)):
+        coef[k], intercept[k] = _fit(X[idx], Y[idx, k], seed)
+    report = {
+        "units": len(units),
+        "candidates": int(cand.sum()),
+        "positives_missed_by_net": {t: int(((~cand) & (Y[:, k] == 1)).sum()) for k, t in enumerate(TYPE_IDS)},
+        "positives": {t: int(Y[:, k].sum()) for k, t in enumerate(TYPE_IDS)},
+        "groups": len(set(groups)),
+        "folds": n_folds,
+        "threshold": thresholds,
+        "cv": cv.as_dict(),
+        "keyword_net": net.as_dict(),
+        "mistakes": mistakes,
+    }
+    meta = {"trained_on": report["units"], "cv": report["cv"], "keyword_net": report["keyword_net"],
+            "seed": seed, "C": C, "min_df": MIN_DF, "threshold_beta": BETA, "any_beta": ANY_BETA}
+    model = LinearTypeModel(name, vocab, coef, intercept, platt, thresholds, rules.version, meta)
+    return model, report
