@@ -103,7 +103,8 @@ class RuleMatcher:
             if spans:
                 ua.net_evidence[tid] = spans
         ua.exclusions = {name for name, pats in self.rules.exclusions.items()
-                         if any(p.search(norm.text) for p in pats)}
+                         if any(p.search(norm.text) or (ctx_norm_text and name in self.rules.context_exclusions
+                                                        and p.search(ctx_norm_text)) for p in pats)}
         ua.depth = paren_depth(text)
         ua.analysis = analyze(text)
         if context:

@@ -3,8 +3,10 @@
 Pattern syntax (lemma patterns): lemmas separated by single spaces, matched on the lemma
 stream of :mod:`analogscan.nlp.tokens` (「縦覧 に 供する」). Inside a lemma, regular-expression
 alternation is allowed (「(縦覧|閲覧) に 供する」). ``~`` stands for a gap of up to 8 tokens,
-``~N`` for up to N tokens. ``text_patterns`` are plain regular expressions over the
-normalised text (NFKC, 漢数字 → digits) for things tokens do not help with.
+``~N`` for up to N tokens. ``text_patterns`` are regular expressions over the
+normalised text (NFKC, 漢数字 → digits) for things tokens do not help with. In them,
+``[^。]`` ("any character within the sentence") also steps over a whole parenthetical
+「（…。…）」 as one character, because legal parentheticals carry their own 「。」.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ TYPE_IDS = (
 )
 
 _GAP_RE = re.compile(r"~(\d*)")
+_IN_SENTENCE = "(?:（[^（）]*）|[^。（）])"  # what ``[^。]`` means in a text pattern
 
 
 class RuleError(ValueError):
@@ -111,6 +114,7 @@ class TypeDef:
 class RuleSet:
     types: dict[str, TypeDef]
     exclusions: dict[str, list[re.Pattern[str]]]      # name → text patterns (normalised text)
+    context_exclusions: set[str]                       # exclusion names also tested on the lead-in
     obligation: ContextCue
     digital: list[tuple[str, re.Pattern[str]]]         # (name, text pattern)
     net_re: re.Pattern[str]                            # union of every type's net: the candidate prefilter
@@ -129,7 +133,7 @@ def _re_list(values: object, where: str, lemma: bool) -> list[re.Pattern[str]]:
     out = []
     for v in values:
         try:
-            out.append(compile_lemma_pattern(v) if lemma else re.compile(v))
+            out.append(compile_lemma_pattern(v) if lemma else re.compile(v.replace("[^。]", _IN_SENTENCE)))
         except (re.error, ValueError) as exc:
             raise RuleError(f"{where}: bad pattern {v!r}: {exc}") from None
     return out
@@ -204,6 +208,7 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
     common = tomllib.loads(raw.decode("utf-8"))
     exclusions = {name: _re_list(spec.get("text_patterns"), f"common.toml: exclusion {name}", lemma=False)
                   for name, spec in common.get("exclusions", {}).items()}
+    context_exclusions = {name for name, spec in common.get("exclusions", {}).items() if spec.get("in_context")}
     ob = common.get("obligation", {})
     obligation = ContextCue(_re_list(ob.get("patterns"), "common.toml: obligation", lemma=True),
                             _re_list(ob.get("text_patterns"), "common.toml: obligation", lemma=False),
@@ -223,4 +228,4 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
     ordered = {tid: types[tid] for tid in TYPE_IDS}
     all_net = sorted({n for t in ordered.values() for n in t.net}, key=len, reverse=True)
     net_re = re.compile("|".join(re.escape(n) for n in all_net))
-    return RuleSet(ordered, exclusions, obligation, digital, net_re, digest.hexdigest()[:16])
+    return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, digest.hexdigest()[:16])
