@@ -2,16 +2,36 @@
 
 Rule signals (which rules fired, per-type rule score, exclusions, obligation ending, digital
 alternative, keyword-net hits inside or outside parentheses) let the model learn when to
-trust a rule; the n-grams let it learn wordings no rule holds.
+trust a rule; the n-grams let it learn wordings no rule holds; the lemmas in a window around
+each keyword-net hit say what the keyword is doing in a long sentence (the object inspected,
+the verb that follows).
 """
 
 from __future__ import annotations
+
+import bisect
 
 from .engine import UnitAnalysis
 from .rules import TYPE_IDS
 
 CHAR_N = (2, 3)
 MAX_CHARS = 400  # long units: the beginning holds the subject and the duty often enough
+WINDOW = 5       # tokens on each side of a keyword-net hit
+
+
+def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+    assert ua.analysis is not None
+    tokens = ua.analysis.tokens
+    starts = [t.start for t in tokens]
+    for spans in ua.net_evidence.values():
+        for e in spans:
+            first = max(bisect.bisect_right(starts, e.start) - 1, 0)
+            last = max(bisect.bisect_left(starts, e.end) - 1, first)
+            seq = [t.lemma for t in tokens[max(0, first - WINDOW):last + WINDOW + 1]]
+            for a in seq:
+                feats["win:" + a] = 1.0
+            for a, b in zip(seq, seq[1:]):
+                feats[f"win2:{a}_{b}"] = 1.0
 
 
 def unit_features(ua: UnitAnalysis) -> dict[str, float]:
@@ -22,6 +42,7 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
             feats["w:" + a] = 1.0
         for a, b in zip(lemmas, lemmas[1:]):
             feats[f"w2:{a}_{b}"] = 1.0
+        _window_features(ua, feats)
     if ua.context_analysis is not None:
         for t in ua.context_analysis.tokens:
             if t.pos not in ("補助記号", "空白"):

@@ -27,7 +27,7 @@ from .rules import TYPE_IDS, RuleSet
 C = 0.5
 MIN_DF = 2
 BETA = 1.0       # per-type thresholds: best F1 (precision staff can trust)
-ANY_BETA = 3.0   # the "any analog type" head: recall first (nothing missed)
+ANY_BETA = 1.0   # the "any analog type" head: catches units no type head is sure of
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 
 
