@@ -56,12 +56,15 @@ class LinearTypeModel:
     meta: dict[str, Any]
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
-        z = self.intercept.copy()
+        cols, vals = [], []
         for f, v in feats.items():
             j = self.vocabulary.get(f)
             if j is not None:
-                z += self.coef[:, j] * v
-        return z
+                cols.append(j)
+                vals.append(v)
+        if not cols:
+            return self.intercept.copy()
+        return self.intercept + self.coef[:, cols] @ np.asarray(vals)
 
     def scores(self, ua: UnitAnalysis) -> dict[str, float]:
         """Calibrated probability per head (the eight types and "any")."""

@@ -90,11 +90,12 @@ class RuleMatcher:
 
     def analyse(self, text: str, context: str = "") -> UnitAnalysis:
         norm = normalize(text)
-        ctx_norm_text = normalize(context).text if context else ""
+        ctx_norm = normalize(context) if context else None
+        ctx_norm_text = ctx_norm.text if ctx_norm else ""
         candidate = bool(self.rules.net_re.search(norm.text))
         ua = UnitAnalysis(text, context, norm, candidate)
         # digital alternatives are looked for in every unit: they matter for reports even without a hit
-        ua.digital_evidence = self._digital(text, norm, context)
+        ua.digital_evidence = self._digital(text, norm, context, ctx_norm)
         if not candidate:
             return ua
         for tid, tdef in self.rules.types.items():
@@ -106,9 +107,9 @@ class RuleMatcher:
                          if any(p.search(norm.text) or (ctx_norm_text and name in self.rules.context_exclusions
                                                         and p.search(ctx_norm_text)) for p in pats)}
         ua.depth = paren_depth(text)
-        ua.analysis = analyze(text)
+        ua.analysis = analyze(text, norm)
         if context:
-            ua.context_analysis = analyze(context)
+            ua.context_analysis = analyze(context, ctx_norm)
         stream = ua.analysis.stream
         ctx_stream = ua.context_analysis.stream if ua.context_analysis else ""
         ua.obligation = self.rules.obligation.found(stream, norm.text)
@@ -149,13 +150,12 @@ class RuleMatcher:
                 score += cue.weight
         return RuleHit(rule, max(0.0, min(score, 1.0)), evidence)
 
-    def _digital(self, text: str, norm: Normalized, context: str) -> list[Evidence]:
+    def _digital(self, text: str, norm: Normalized, context: str, cnorm: Normalized | None) -> list[Evidence]:
         found: list[Evidence] = []
         for name, p in self.rules.digital:
             for m in p.finditer(norm.text):
                 found.append(_span_evidence(text, norm, m.start(), m.end(), f"digital.{name}", "digital"))
-        if context and not found:
-            cnorm = normalize(context)
+        if cnorm is not None and not found:
             for name, p in self.rules.digital:
                 for m in p.finditer(cnorm.text):
                     found.append(_span_evidence(context, cnorm, m.start(), m.end(), f"digital.{name}", "digital_context"))

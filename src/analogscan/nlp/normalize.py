@@ -80,7 +80,36 @@ def _replace(norm: Normalized, pattern: re.Pattern[str], repl) -> Normalized:
     return Normalized("".join(out), starts, ends)
 
 
+class _OneToOne(dict):
+    """str.translate table: a character's NFKC (+ 新字) form when it is exactly one character.
+
+    Characters whose NFKC form has another length (㈱ → (株), ｶﾞ …) are recorded in ``uneven``
+    and left alone by translate; a text that has any of them takes the per-character path.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> int | None:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch).translate(KYUJI) if code > 0x7F else ch
+        if len(n) == 1:
+            value = None if n == ch else ord(n)
+        else:
+            self.uneven.add(ch)
+            value = None
+        self[code] = value if value is not None else code
+        return self[code]
+
+
+_TABLE = _OneToOne()
+
+
 def _nfkc(text: str) -> Normalized:
+    fast = text.translate(_TABLE)
+    if not _TABLE.uneven or not any(ch in _TABLE.uneven for ch in text):
+        return Normalized(fast, list(range(len(text))), list(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -74,8 +74,9 @@ def _tokenizer():
     return tok
 
 
-def analyze(text: str) -> Analysis:
-    norm = normalize(text)
+def analyze(text: str, norm: Normalized | None = None) -> Analysis:
+    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
+    norm = norm or normalize(text)
     lex = lexicon()
     tokens: list[Token] = []
     parts: list[str] = [""]
