@@ -92,6 +92,13 @@ def test_any_head_adds_the_most_probable_type_only_when_no_type_passes() -> None
     assert decide({**probs, "onsite_audit": 0.7}, thr) == {"onsite_audit": 0.7}
 
 
+def test_very_sure_rules_decide_alone() -> None:
+    thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.9, "rule_floor": 0.9}
+    probs = {**{t: 0.1 for t in TYPE_IDS}, "any": 0.1}
+    assert decide(probs, thr, {"document_posting": 0.95}) == {"document_posting": 0.95}
+    assert decide(probs, thr, {"document_posting": 0.85}) == {}
+
+
 def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     model = load_default_model()
     assert model is not None, "models/analogscan-clf is missing: run `analogscan train`"
