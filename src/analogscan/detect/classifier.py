@@ -31,21 +31,23 @@ RULE_FLOOR = "rule_floor"
 
 
 def decide(probs: dict[str, float], threshold: dict[str, float],
-           rule_scores: dict[str, float] | None = None) -> dict[str, float]:
+           rule_scores: dict[str, float] | None = None, seen: set[str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
     - each type whose rules alone are very sure (rule score ≥ ``threshold["rule_floor"]``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
-    - when the "any" head says the unit is analog but nothing passed, the most probable type (a
-      low-score finding that staff should review) — recall first, as the reviewers asked."""
+    - when the "any" head says the unit is analog but nothing passed, the most probable of the
+      types whose keywords the unit contains (``seen``; all types when None) — a low-score
+      finding that staff should review: recall first, as the reviewers asked."""
     passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold[t]}
     floor = threshold.get(RULE_FLOOR, 1.1)
     for t, r in (rule_scores or {}).items():
         if r >= floor and t not in passed:
             passed[t] = r
-    if not passed and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
-        best = max(TYPE_IDS, key=lambda t: probs[t])
+    candidates = [t for t in TYPE_IDS if seen is None or t in seen]
+    if not passed and candidates and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
+        best = max(candidates, key=lambda t: probs[t])
         passed[best] = probs[best]
     return passed
 
@@ -91,7 +93,8 @@ class LinearTypeModel:
         return out
 
     def predict(self, ua: UnitAnalysis) -> dict[str, float]:
-        return decide(self.scores(ua), self.threshold, {t: ua.rule_score(t) for t in ua.hits})
+        return decide(self.scores(ua), self.threshold, {t: ua.rule_score(t) for t in ua.hits},
+                      set(ua.net_evidence))
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:

@@ -50,7 +50,10 @@ class UnitAnalysis:
 
     def evidence(self, type_id: str) -> list[Evidence]:
         """The type's trigger spans (or its keyword-net spans), overlapping spans merged."""
-        spans = [e for h in self.hits.get(type_id, []) for e in h.evidence] or self.net_evidence.get(type_id, [])
+        # the type's rule triggers; else its keyword-net words; else (a classifier-only call) the
+        # keyword-net words that made the unit a candidate at all — a finding never comes without words
+        spans = ([e for h in self.hits.get(type_id, []) for e in h.evidence] or self.net_evidence.get(type_id, [])
+                 or [e for spans in self.net_evidence.values() for e in spans])
         merged: list[Evidence] = []
         for e in sorted(spans, key=lambda e: (e.start, -e.end)):
             if merged and e.start < merged[-1].end:

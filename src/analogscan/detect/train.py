@@ -117,7 +117,7 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
     cv, net = Scores(), Scores()
     mistakes: list[dict[str, Any]] = []
     for i, u in enumerate(units):
-        pred = sorted(decide(head_probs[i], thresholds, rule_scores[i]))
+        pred = sorted(decide(head_probs[i], thresholds, rule_scores[i], set(analyses[i].net_evidence)))
         cv.add(u.labels, pred)
         net.add(u.labels, keyword_net(rules, u.text))
         if set(pred) != set(u.labels):
