@@ -126,6 +126,18 @@ def test_digital_alternative_from_unit_and_lead_in(rules_only: Detector) -> None
     assert lead[f.digital_evidence[0].start:f.digital_evidence[0].end] == "電磁的方法"
 
 
+def test_patterns_step_over_parentheticals_but_ignore_triggers_inside_them(rules_only: Detector) -> None:
+    text = ("市町村長は、住民票を磁気ディスク（これに準ずる方法により一定の事項を確実に記録しておくことができる物を含む。"
+            "以下同じ。）をもつて調製することができる。")
+    doc, unit = _doc(text)
+    (f,) = rules_only.unit_findings(doc, unit)
+    assert f.type == "recording_media"
+    assert [e.text for e in f.evidence] == [text[text.index("磁気ディスク"):text.index("調製する") + 4]]
+    # the same medium only inside a parenthetical reference is not a finding (HARD_NEGATIVES has one)
+    _ua, passed = rules_only.predict("選挙人名簿（磁気ディスクをもつて調製する選挙人名簿を含む。）の抄本を閲覧に供する。")
+    assert "recording_media" not in passed
+
+
 def test_findings_carry_rule_ids_and_techmap() -> None:
     detector = Detector(model=None)
     doc, unit = _doc("講習を修了した者でなければ、管理者となることができない。")

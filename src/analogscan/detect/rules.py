@@ -32,7 +32,8 @@ TYPE_IDS = (
 )
 
 _GAP_RE = re.compile(r"~(\d*)")
-_IN_SENTENCE = "(?:（[^（）]*）|[^。（）])"  # what ``[^。]`` means in a text pattern
+# what ``[^。]`` means in a text pattern (the normalised text has ASCII parentheses after NFKC)
+_IN_SENTENCE = "(?:[（(][^（）()]*[）)]|[^。（）()])"
 
 
 class RuleError(ValueError):
