@@ -31,7 +31,7 @@ def main() -> int:
     model = None if args.no_model else load_default_model()
     detector = Detector(model=model)
     t_load = time.perf_counter() - t0
-    docs = errors = units = chars = candidates = 0
+    docs = errors = units = chars = 0
     per_type: Counter[str] = Counter()
     t_read = t_detect = 0.0
     t1 = time.perf_counter()

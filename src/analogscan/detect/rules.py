@@ -13,23 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .. import project_dir
+import tomllib
 
-TYPE_IDS = (
-    "visual_inspection",
-    "onsite_audit",
-    "periodic_inspection",
-    "resident_staff",
-    "in_person_training",
-    "document_posting",
-    "visit_viewing",
-    "recording_media",
-)
+from .. import project_dir
+from ..analog_types import TYPE_IDS
 
 _GAP_RE = re.compile(r"~(\d*)")
 # what ``[^。]`` means in a text pattern (the normalised text has ASCII parentheses after NFKC)

@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-TYPE_ORDER: tuple[str, ...] = (
-    "visual_inspection",
-    "onsite_audit",
-    "periodic_inspection",
-    "resident_staff",
-    "in_person_training",
-    "document_posting",
-    "visit_viewing",
-    "recording_media",
-)
-
-TYPE_LABELS: dict[str, str] = {
-    "visual_inspection": "目視",
-    "onsite_audit": "実地監査",
-    "periodic_inspection": "定期検査・点検",
-    "resident_staff": "常駐・専任",
-    "in_person_training": "対面講習",
-    "document_posting": "書面掲示",
-    "visit_viewing": "往訪閲覧・縦覧",
-    "recording_media": "FD等記録媒体",
-}
+from ..analog_types import TYPE_IDS as TYPE_ORDER
+from ..analog_types import TYPE_LABELS
 
 # Used only when no record carries techmap.credit (the Digital Agency terms require a credit line
 # and a note that the data was edited).

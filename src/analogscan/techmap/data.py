@@ -10,18 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import project_dir
+from ..analog_types import TYPE_IDS
 
-# The eight analog-regulation types, in the order of docs/annotation-guide.md.
-TYPE_IDS: tuple[str, ...] = (
-    "visual_inspection",
-    "onsite_audit",
-    "periodic_inspection",
-    "resident_staff",
-    "in_person_training",
-    "document_posting",
-    "visit_viewing",
-    "recording_media",
-)
 PHASE_SOURCES = ("official", "agency_text", "analogscan_summary")
 
 
