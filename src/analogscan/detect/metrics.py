@@ -93,6 +93,11 @@ class LabelledUnit:
     digital_alternative: bool = False
     raw: dict = field(default_factory=dict)
 
+    @property
+    def municipal(self) -> bool:
+        """A municipality's or prefecture's rule (not a national law)."""
+        return (self.raw.get("body") or "国") != "国"
+
 
 def group_of(rec: dict) -> str:
     body = rec.get("body") or ""
