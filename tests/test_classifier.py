@@ -9,7 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from analogscan.cli import main
-from analogscan.detect.classifier import HEADS, LinearTypeModel, ModelError, decide, load_default_model
+from analogscan.detect.classifier import (
+    HEADS,
+    LinearTypeModel,
+    ModelError,
+    decide,
+    load_default_model,
+)
 from analogscan.detect.detector import Detector
 from analogscan.detect.metrics import LabelledUnit, read_labels
 from analogscan.detect.rules import TYPE_IDS, load_rules
@@ -103,6 +109,9 @@ def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     model = load_default_model()
     assert model is not None, "models/analogscan-clf is missing: run `analogscan train`"
     assert model.rules_version == load_rules().version
+    # the recall-first sweep lowers only the any-head threshold
+    assert model.threshold["any_high_recall"] < model.threshold["any"]
+    assert model.meta["cv_high_recall"]["any_type"]["recall"] > model.meta["cv"]["any_type"]["recall"]
     detector = Detector(model=model, link_techmap=False)
     _ua, passed = detector.predict("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")
     assert set(passed) == {"document_posting"}

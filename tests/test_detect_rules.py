@@ -8,7 +8,12 @@ from __future__ import annotations
 import pytest
 
 from analogscan.detect.detector import Detector
-from analogscan.detect.rules import TYPE_IDS, RuleError, compile_lemma_pattern, load_rules
+from analogscan.detect.rules import (
+    TYPE_IDS,
+    RuleError,
+    compile_lemma_pattern,
+    load_rules,
+)
 from analogscan.model import Document, Unit
 
 

@@ -103,7 +103,8 @@ def _parse_types(types: str | None) -> tuple[str, ...] | None:
     return chosen
 
 
-def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool):
+def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool,
+                  high_recall: bool = False):
     from .detect.detector import Detector
 
     model = None
@@ -111,7 +112,7 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
         from .detect.classifier import load_default_model
 
         model = load_default_model()
-    return Detector(model=model, min_score=min_score, types=types)
+    return Detector(model=model, min_score=min_score, types=types, high_recall=high_recall)
 
 
 @main.command()
@@ -122,9 +123,11 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--types", help="Comma-separated type ids to report (default: all eight).")
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
 @click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
+@click.option("--high-recall", is_flag=True,
+              help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, top: int) -> None:
+         min_score: float | None, no_model: bool, high_recall: bool, top: int) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .report import format_from_extension, write_report
 
@@ -134,7 +137,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter(str(exc), param_hint="-o") from None
     if fmt == "xlsx" and not output:
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
-    detector = make_detector(_parse_types(types), min_score, not no_model)
+    detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
     records = []
     with _progress(True) as progress:
@@ -154,10 +157,11 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
 @click.argument("labels", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Threshold (default: the model's, else 0.5).")
 @click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
+@click.option("--high-recall", is_flag=True, help="Use the classifier's recall-first threshold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", type=click.Path(dir_okay=False), help="Write false positives/negatives to this JSONL.")
-def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: bool, as_json: bool,
-                 errors: str | None) -> None:
+def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: bool, high_recall: bool,
+                 as_json: bool, errors: str | None) -> None:
     """Score the detector on labelled units (annotation-guide JSONL) beside the plain keyword net."""
     from .detect.evaluate import evaluate, print_evaluation
     from .detect.metrics import read_labels
@@ -167,7 +171,7 @@ def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: boo
     except ReadError as exc:
         click.echo(f"analogscan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    detector = make_detector(None, min_score, not no_model)
+    detector = make_detector(None, min_score, not no_model, high_recall)
     result = evaluate(detector, units, errors_path=errors)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -212,6 +216,10 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     else:
         print_evaluation({**report, "tool": report["cv"], "model": f"{model.name} (grouped {report['folds']}-fold CV)",
                           "rules_version": model.rules_version})
+    hr = report["cv_high_recall"]
+    click.echo(f"--high-recall (any-head threshold {model.threshold['any_high_recall']:.3f}): macro-F1 "
+               f"{hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
+               f"R {hr['any_type']['recall']:.3f}", err=True)
     click.echo(f"model written to {target} ({len(model.vocabulary)} features, {report['candidates']} of "
                f"{report['units']} units in the candidate net)", err=True)
 

@@ -28,6 +28,7 @@ HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 
 
 RULE_FLOOR = "rule_floor"
+ANY_HIGH_RECALL = "any_high_recall"  # the any-head threshold used by --high-recall
 
 
 def decide(probs: dict[str, float], threshold: dict[str, float],
@@ -92,8 +93,11 @@ class LinearTypeModel:
             out[t] = 1.0 / (1.0 + math.exp(x))
         return out
 
-    def predict(self, ua: UnitAnalysis) -> dict[str, float]:
-        return decide(self.scores(ua), self.threshold, {t: ua.rule_score(t) for t in ua.hits},
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False) -> dict[str, float]:
+        threshold = self.threshold
+        if high_recall and ANY_HIGH_RECALL in threshold:
+            threshold = {**threshold, ANY: threshold[ANY_HIGH_RECALL]}
+        return decide(self.scores(ua), threshold, {t: ua.rule_score(t) for t in ua.hits},
                       set(ua.net_evidence))
 
     # ---------------------------------------------------------------- storage

@@ -26,7 +26,7 @@ class TypeScorer(Protocol):
 
     def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
 
-    def predict(self, ua: UnitAnalysis) -> dict[str, float]: ...
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False) -> dict[str, float]: ...
 
 
 class Detector:
@@ -37,11 +37,13 @@ class Detector:
         min_score: float | None = None,
         types: Iterable[str] | None = None,
         link_techmap: bool = True,
+        high_recall: bool = False,
     ):
         self.rules = rules or load_rules()
         self.matcher = RuleMatcher(self.rules)
         self.model = model
         self.min_score = min_score
+        self.high_recall = high_recall  # the classifier's recall-first any-head threshold
         self.types = tuple(types) if types else TYPE_IDS
         unknown = set(self.types) - set(TYPE_IDS)
         if unknown:
@@ -73,7 +75,7 @@ class Detector:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
         ua = self.analyse(text, context)
         if self.model is not None and self.min_score is None:
-            passed = self.model.predict(ua) if ua.candidate else {}
+            passed = self.model.predict(ua, self.high_recall) if ua.candidate else {}
             return ua, {t: v for t, v in passed.items() if t in self.types}
         s = self.scores(ua)
         return ua, {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
