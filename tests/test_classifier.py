@@ -93,7 +93,12 @@ def test_loading_refuses_a_model_trained_with_other_rules(trained, tmp_path) -> 
 def test_any_head_adds_the_most_probable_type_only_when_no_type_passes() -> None:
     thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.4}
     probs = {**{t: 0.1 for t in TYPE_IDS}, "visit_viewing": 0.3, "any": 0.45}
-    assert decide(probs, thr) == {"visit_viewing": 0.3}
+    basis: dict[str, str] = {}
+    assert decide(probs, thr, basis=basis) == {"visit_viewing": 0.45}  # scored with the any-head
+    assert basis == {"visit_viewing": "classifier:any"}
+    # only among the types whose keywords the unit contains
+    assert decide(probs, thr, seen={"document_posting"}) == {"document_posting": 0.45}
+    assert decide(probs, thr, seen=set()) == {}
     assert decide({**probs, "any": 0.2}, thr) == {}
     assert decide({**probs, "onsite_audit": 0.7}, thr) == {"onsite_audit": 0.7}
 

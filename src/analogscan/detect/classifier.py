@@ -32,24 +32,32 @@ ANY_HIGH_RECALL = "any_high_recall"  # the any-head threshold used by --high-rec
 
 
 def decide(probs: dict[str, float], threshold: dict[str, float],
-           rule_scores: dict[str, float] | None = None, seen: set[str] | None = None) -> dict[str, float]:
+           rule_scores: dict[str, float] | None = None, seen: set[str] | None = None,
+           basis: dict[str, str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
     - each type whose rules alone are very sure (rule score ≥ ``threshold["rule_floor"]``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
     - when the "any" head says the unit is analog but nothing passed, the most probable of the
-      types whose keywords the unit contains (``seen``; all types when None) — a low-score
-      finding that staff should review: recall first, as the reviewers asked."""
+      types whose keywords the unit contains (``seen``; all types when None), scored with the
+      any-head's probability — a finding that staff should review: recall first, as the
+      reviewers asked.
+    ``basis``, when given, receives for each type how it was decided: "classifier", "rules" or
+    "classifier:any"."""
+    basis = basis if basis is not None else {}
     passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold[t]}
+    basis.update(dict.fromkeys(passed, "classifier"))
     floor = threshold.get(RULE_FLOOR, 1.1)
     for t, r in (rule_scores or {}).items():
         if r >= floor and t not in passed:
             passed[t] = r
+            basis[t] = "rules"
     candidates = [t for t in TYPE_IDS if seen is None or t in seen]
     if not passed and candidates and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
         best = max(candidates, key=lambda t: probs[t])
-        passed[best] = probs[best]
+        passed[best] = probs[ANY]
+        basis[best] = "classifier:any"
     return passed
 
 
@@ -93,12 +101,13 @@ class LinearTypeModel:
             out[t] = 1.0 / (1.0 + math.exp(x))
         return out
 
-    def predict(self, ua: UnitAnalysis, high_recall: bool = False) -> dict[str, float]:
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False,
+                basis: dict[str, str] | None = None) -> dict[str, float]:
         threshold = self.threshold
         if high_recall and ANY_HIGH_RECALL in threshold:
             threshold = {**threshold, ANY: threshold[ANY_HIGH_RECALL]}
         return decide(self.scores(ua), threshold, {t: ua.rule_score(t) for t in ua.hits},
-                      set(ua.net_evidence))
+                      set(ua.net_evidence), basis)
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:

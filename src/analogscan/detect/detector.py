@@ -26,7 +26,8 @@ class TypeScorer(Protocol):
 
     def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
 
-    def predict(self, ua: UnitAnalysis, high_recall: bool = False) -> dict[str, float]: ...
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False,
+                basis: dict[str, str] | None = None) -> dict[str, float]: ...
 
 
 class Detector:
@@ -74,14 +75,23 @@ class Detector:
     def predict(self, text: str, context: str = "") -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
         ua = self.analyse(text, context)
+        return ua, self.decide(ua)
+
+    def decide(self, ua: UnitAnalysis, basis: dict[str, str] | None = None) -> dict[str, float]:
+        """The types (with scores) a unit gets; ``basis`` receives how each was decided."""
+        basis = basis if basis is not None else {}
         if self.model is not None and self.min_score is None:
-            passed = self.model.predict(ua, self.high_recall) if ua.candidate else {}
-            return ua, {t: v for t, v in passed.items() if t in self.types}
+            passed = self.model.predict(ua, self.high_recall, basis) if ua.candidate else {}
+            return {t: v for t, v in passed.items() if t in self.types}
         s = self.scores(ua)
-        return ua, {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
+        passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
+        basis.update(dict.fromkeys(passed, "rules" if self.model is None else "classifier"))
+        return passed
 
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
-        ua, passed = self.predict(unit.text, unit.context)
+        ua = self.analyse(unit.text, unit.context)
+        basis: dict[str, str] = {}
+        passed = self.decide(ua, basis)
         out: list[Finding] = []
         for type_id in TYPE_IDS:
             if type_id not in passed:
@@ -89,8 +99,8 @@ class Detector:
             f = new_finding(doc, unit, type_id, passed[type_id])
             f.evidence = ua.evidence(type_id)
             f.rule_ids = sorted({h.rule.id for h in ua.hits.get(type_id, [])})
-            if self.model is not None:
-                f.rule_ids.append("classifier")
+            if basis.get(type_id, "rules") != "rules":
+                f.rule_ids.append(basis[type_id])  # "classifier" or "classifier:any"
             f.digital_alternative = bool(ua.digital_evidence)
             f.digital_evidence = list(ua.digital_evidence)
             if self._link is not None:
