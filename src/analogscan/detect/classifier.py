@@ -36,7 +36,7 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
            basis: dict[str, str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
-    - each type whose rules alone are very sure (rule score ≥ ``threshold["rule_floor"]``): the
+    - each type with one very sure rule (rule score ≥ ``threshold["rule_floor"]``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
     - when the "any" head says the unit is analog but nothing passed, the most probable of the
@@ -106,7 +106,7 @@ class LinearTypeModel:
         threshold = self.threshold
         if high_recall and ANY_HIGH_RECALL in threshold:
             threshold = {**threshold, ANY: threshold[ANY_HIGH_RECALL]}
-        return decide(self.scores(ua), threshold, {t: ua.rule_score(t) for t in ua.hits},
+        return decide(self.scores(ua), threshold, {t: ua.best_rule_score(t) for t in ua.hits},
                       set(ua.net_evidence), basis)
 
     # ---------------------------------------------------------------- storage

@@ -48,6 +48,10 @@ class UnitAnalysis:
             p *= 1.0 - h.score
         return 1.0 - p
 
+    def best_rule_score(self, type_id: str) -> float:
+        """The score of the type's single surest rule (what may decide without the classifier)."""
+        return max((h.score for h in self.hits.get(type_id, [])), default=0.0)
+
     def evidence(self, type_id: str) -> list[Evidence]:
         """The type's trigger spans (or its keyword-net spans), overlapping spans merged."""
         # the type's rule triggers; else its keyword-net words; else (a classifier-only call) the

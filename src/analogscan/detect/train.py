@@ -125,7 +125,7 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
 
     any_k = HEADS.index(ANY)
     thresholds[ANY_HIGH_RECALL] = _best_threshold(probs[idx, any_k], Y[idx, any_k], HIGH_RECALL_BETA)
-    rule_scores = [{t: ua.rule_score(t) for t in ua.hits} for ua in analyses]
+    rule_scores = [{t: ua.best_rule_score(t) for t in ua.hits} for ua in analyses]
     head_probs = [{t: float(probs[i, k]) for k, t in enumerate(HEADS)} for i in range(len(units))]
     thresholds[RULE_FLOOR] = RULE_FLOOR_SCORE
 
