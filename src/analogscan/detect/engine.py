@@ -158,12 +158,15 @@ class RuleMatcher:
         return RuleHit(rule, max(0.0, min(score, 1.0)), evidence)
 
     def _digital(self, text: str, norm: Normalized, context: str, cnorm: Normalized | None) -> list[Evidence]:
-        found: list[Evidence] = []
-        for name, p in self.rules.digital:
-            for m in p.finditer(norm.text):
-                found.append(_span_evidence(text, norm, m.start(), m.end(), f"digital.{name}", "digital"))
+        """Electronic-alternative cues in the unit, else in its lead-in. A cue inside （…） only
+        widens an object (「帳簿書類（…電磁的記録を含む。）」) and allows no electronic means."""
+
+        def cues(source: str, snorm: Normalized, role: str) -> list[Evidence]:
+            depth = paren_depth(source)
+            return [e for name, p in self.rules.digital for m in p.finditer(snorm.text)
+                    if not depth[(e := _span_evidence(source, snorm, m.start(), m.end(), f"digital.{name}", role)).start]]
+
+        found = cues(text, norm, "digital")
         if cnorm is not None and not found:
-            for name, p in self.rules.digital:
-                for m in p.finditer(cnorm.text):
-                    found.append(_span_evidence(context, cnorm, m.start(), m.end(), f"digital.{name}", "digital_context"))
+            found = cues(context, cnorm, "digital_context")
         return found

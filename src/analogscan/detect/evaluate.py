@@ -9,7 +9,7 @@ from typing import Any
 from ..nlp.normalize import normalize
 from ..report.atomic import atomic_writer
 from .detector import Detector
-from .metrics import LabelledUnit, Scores
+from .metrics import Counts, LabelledUnit, Scores
 from .rules import TYPE_IDS, RuleSet
 
 
@@ -21,10 +21,13 @@ def keyword_net(rules: RuleSet, text: str) -> set[str]:
 
 def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | Path | None = None) -> dict[str, Any]:
     tool, net = Scores(), Scores()
+    digital = Counts()  # on the labelled-positive units: is an electronic alternative already allowed?
     mistakes: list[dict[str, Any]] = []
     for u in units:
-        _ua, passed = detector.predict(u.text, u.context)
+        ua, passed = detector.predict(u.text, u.context)
         pred = set(passed)
+        if u.labels:
+            digital.add(u.digital_alternative, bool(ua.digital_evidence))
         tool.add(u.labels, pred)
         net.add(u.labels, keyword_net(detector.rules, u.text))
         if pred != set(u.labels):
@@ -43,6 +46,9 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         "rules_version": detector.rules.version,
         "tool": tool.as_dict(),
         "keyword_net": net.as_dict(),
+        "digital_alternative": {"tp": digital.tp, "fp": digital.fp, "fn": digital.fn, "tn": digital.tn,
+                                "precision": round(digital.precision, 4), "recall": round(digital.recall, 4),
+                                "f1": round(digital.f1, 4)},
     }
 
 
@@ -73,3 +79,8 @@ def print_evaluation(result: dict[str, Any]) -> None:
     row("macro", "", "", tool["macro"], net["macro"])
     row("any analog type", "", "", tool["any_type"], net["any_type"])
     console.print(table)
+    d = result.get("digital_alternative")
+    if d:
+        console.print(f"電子的代替 (on the {d['tp'] + d['fp'] + d['fn'] + d['tn']} labelled-positive units): "
+                      f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f} "
+                      f"(TP {d['tp']} FP {d['fp']} FN {d['fn']})")
