@@ -143,6 +143,14 @@ def test_patterns_step_over_parentheticals_but_ignore_triggers_inside_them(rules
     assert "recording_media" not in passed
 
 
+def test_electronic_records_inside_a_parenthetical_are_no_digital_alternative(rules_only: Detector) -> None:
+    text = ("市長は、その職員に、事業者の事務所に立ち入り、帳簿書類（その作成又は保存に代えて電磁的記録の作成又は"
+            "保存がされている場合における当該電磁的記録を含む。）を検査させることができる。")
+    doc, unit = _doc(text)
+    (f,) = rules_only.unit_findings(doc, unit)
+    assert f.type == "onsite_audit" and not f.digital_alternative and f.digital_evidence == []
+
+
 def test_findings_carry_rule_ids_and_techmap() -> None:
     detector = Detector(model=None)
     doc, unit = _doc("講習を修了した者でなければ、管理者となることができない。")
