@@ -61,8 +61,12 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
         if net:
             outside = any(not ua.depth[e.start] for e in net) if ua.depth else True
             feats[("N:" if outside else "Np:") + tid] = 1.0
+            if tid not in ua.hits:  # the keyword is there but no rule saw the duty (立入 of books only …)
+                feats["NORULE:" + tid] = 1.0
     for name in ua.exclusions:
         feats["X:" + name] = 1.0
+    if ua.hits:
+        feats["NHITTYPES"] = float(len(ua.hits))
     if ua.obligation:
         feats["OBL"] = 1.0
     if ua.digital_evidence:
