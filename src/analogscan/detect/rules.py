@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 from .. import project_dir
 from ..analog_types import TYPE_IDS

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import bisect
 import threading
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 from .. import project_dir
 from .normalize import Normalized, normalize
