@@ -135,6 +135,9 @@ def test_eval_command_reports_tool_and_keyword_net(tmp_path) -> None:
     assert set(out["tool"]["per_type"]) == set(TYPE_IDS) == set(out["keyword_net"]["per_type"])
     assert out["tool"]["any_type"]["tp"] + out["tool"]["any_type"]["fn"] == 16
     assert len(read_labels([labels])) == 22
+    # a second copy of the file: evaluation keeps every line, training counts each unit once
+    assert len(read_labels([labels, labels])) == 44
+    assert len(read_labels([labels, labels], dedupe=True)) == 22
 
 
 def test_label_reader_names_file_and_line_of_a_bad_label(tmp_path) -> None:

@@ -200,7 +200,7 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     if not paths:
         raise click.UsageError("no label files given and none in corpora/labels/")
     try:
-        units = read_labels(paths)
+        units = read_labels(paths, dedupe=True)
     except ReadError as exc:
         click.echo(f"analogscan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -106,11 +106,12 @@ def group_of(rec: dict) -> str:
     return rec.get("title") or rec.get("source") or rec.get("id", "")
 
 
-def read_labels(paths: Sequence[str | Path]) -> list[LabelledUnit]:
+def read_labels(paths: Sequence[str | Path], dedupe: bool = False) -> list[LabelledUnit]:
     """Read label files (annotation-guide format). Unknown type ids are an error naming file and line.
 
-    A unit seen twice (same id, or same text and lead-in in one group) is kept once: the first
-    reading wins, so that overlapping label files never count a provision twice.
+    With ``dedupe`` (training), a unit seen twice (same id, or same text and lead-in in one group)
+    is kept once — the first reading wins — so that overlapping label files never count a
+    provision twice; evaluation keeps every line as given.
     """
     out: list[LabelledUnit] = []
     seen: set[str] = set()
@@ -131,7 +132,7 @@ def read_labels(paths: Sequence[str | Path]) -> list[LabelledUnit]:
                 if not uid or not rec.get("text"):
                     raise ReadError(str(path), f"line {n}: missing text or id")
                 key = (group_of(rec), rec["text"], rec.get("context") or "")
-                if uid in seen or key in seen_text:
+                if dedupe and (uid in seen or key in seen_text):
                     continue
                 seen.add(uid)
                 seen_text.add(key)
