@@ -14,6 +14,7 @@ from analogscan.detect.classifier import (
     LinearTypeModel,
     ModelError,
     decide,
+    head_thresholds,
     load_default_model,
 )
 from analogscan.detect.detector import Detector
@@ -103,6 +104,14 @@ def test_any_head_adds_the_most_probable_type_only_when_no_type_passes() -> None
     assert decide({**probs, "onsite_audit": 0.7}, thr) == {"onsite_audit": 0.7}
 
 
+def test_any_head_is_recall_weighted_on_municipal_rules_and_in_a_sweep() -> None:
+    thr = {"visit_viewing": 0.5, "any": 0.45, "any_municipal": 0.2, "any_high_recall": 0.1}
+    assert head_thresholds(thr)["any"] == 0.45
+    assert head_thresholds(thr, municipal=True)["any"] == 0.2
+    assert head_thresholds(thr, municipal=True, high_recall=True)["any"] == 0.1
+    assert head_thresholds(thr)["visit_viewing"] == 0.5  # type thresholds are never changed
+
+
 def test_very_sure_rules_decide_alone() -> None:
     thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.9, "rule_floor": 0.9}
     probs = {**{t: 0.1 for t in TYPE_IDS}, "any": 0.1}
@@ -114,8 +123,9 @@ def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     model = load_default_model()
     assert model is not None, "models/analogscan-clf is missing: run `analogscan train`"
     assert model.rules_version == load_rules().version
-    # the recall-first sweep lowers only the any-head threshold
+    # the recall-first sweep and municipal rules lower only the any-head threshold
     assert model.threshold["any_high_recall"] < model.threshold["any"]
+    assert model.threshold["any_municipal"] < model.threshold["any"]
     assert model.meta["cv_high_recall"]["any_type"]["recall"] > model.meta["cv"]["any_type"]["recall"]
     detector = Detector(model=model, link_techmap=False)
     _ua, passed = detector.predict("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")

@@ -56,6 +56,15 @@ class Document:
         }
 
 
+NATIONAL_BODY = "国"
+
+
+def is_municipal(body: str) -> bool:
+    """A municipality's or prefecture's rule rather than a national law. An unknown body counts
+    as municipal: 例規集 are what the tool is for; national laws arrive as e-Gov XML (body 国)."""
+    return body.strip() != NATIONAL_BODY
+
+
 def unit_record(doc: Document, unit: Unit) -> dict[str, Any]:
     """A flat JSON-ready record: the unit plus its document's fields (``analogscan units``)."""
     rec = asdict(unit)

@@ -29,6 +29,19 @@ HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 
 RULE_FLOOR = "rule_floor"
 ANY_HIGH_RECALL = "any_high_recall"  # the any-head threshold used by --high-recall
+ANY_MUNICIPAL = "any_municipal"      # the any-head threshold for municipal rules (recall-weighted)
+
+
+def head_thresholds(threshold: dict[str, float], municipal: bool = False,
+                    high_recall: bool = False) -> dict[str, float]:
+    """The thresholds in force for one unit: the any-head is recall-weighted on municipal rules
+    (the model is weakest there: few labelled ordinance positives) and in a --high-recall sweep."""
+    any_t = threshold.get(ANY, 1.1)
+    if municipal and ANY_MUNICIPAL in threshold:
+        any_t = min(any_t, threshold[ANY_MUNICIPAL])
+    if high_recall and ANY_HIGH_RECALL in threshold:
+        any_t = min(any_t, threshold[ANY_HIGH_RECALL])
+    return {**threshold, ANY: any_t}
 
 
 def decide(probs: dict[str, float], threshold: dict[str, float],
@@ -102,10 +115,8 @@ class LinearTypeModel:
         return out
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False,
-                basis: dict[str, str] | None = None) -> dict[str, float]:
-        threshold = self.threshold
-        if high_recall and ANY_HIGH_RECALL in threshold:
-            threshold = {**threshold, ANY: threshold[ANY_HIGH_RECALL]}
+                basis: dict[str, str] | None = None, municipal: bool = False) -> dict[str, float]:
+        threshold = head_thresholds(self.threshold, municipal, high_recall)
         return decide(self.scores(ua), threshold, {t: ua.best_rule_score(t) for t in ua.hits},
                       set(ua.net_evidence), basis)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from ..model import Document, Unit
+from ..model import Document, Unit, is_municipal
 from .engine import RuleMatcher, UnitAnalysis
 from .finding import Finding, new_finding
 from .rules import TYPE_IDS, RuleSet, load_rules
@@ -27,7 +27,7 @@ class TypeScorer(Protocol):
     def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False,
-                basis: dict[str, str] | None = None) -> dict[str, float]: ...
+                basis: dict[str, str] | None = None, municipal: bool = False) -> dict[str, float]: ...
 
 
 class Detector:
@@ -72,16 +72,18 @@ class Detector:
             return self.model.threshold.get(type_id, DEFAULT_MIN_SCORE)
         return DEFAULT_MIN_SCORE
 
-    def predict(self, text: str, context: str = "") -> tuple[UnitAnalysis, dict[str, float]]:
+    def predict(self, text: str, context: str = "", municipal: bool = True) -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
         ua = self.analyse(text, context)
-        return ua, self.decide(ua)
+        return ua, self.decide(ua, municipal=municipal)
 
-    def decide(self, ua: UnitAnalysis, basis: dict[str, str] | None = None) -> dict[str, float]:
-        """The types (with scores) a unit gets; ``basis`` receives how each was decided."""
+    def decide(self, ua: UnitAnalysis, basis: dict[str, str] | None = None,
+               municipal: bool = True) -> dict[str, float]:
+        """The types (with scores) a unit gets; ``basis`` receives how each was decided.
+        ``municipal``: the unit is from a 例規 (not a national law), see ``head_thresholds``."""
         basis = basis if basis is not None else {}
         if self.model is not None and self.min_score is None:
-            passed = self.model.predict(ua, self.high_recall, basis) if ua.candidate else {}
+            passed = self.model.predict(ua, self.high_recall, basis, municipal) if ua.candidate else {}
             return {t: v for t, v in passed.items() if t in self.types}
         s = self.scores(ua)
         passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
@@ -91,7 +93,7 @@ class Detector:
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
         ua = self.analyse(unit.text, unit.context)
         basis: dict[str, str] = {}
-        passed = self.decide(ua, basis)
+        passed = self.decide(ua, basis, is_municipal(doc.body))
         out: list[Finding] = []
         for type_id in TYPE_IDS:
             if type_id not in passed:

@@ -24,7 +24,7 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
     digital = Counts()  # on the labelled-positive units: is an electronic alternative already allowed?
     mistakes: list[dict[str, Any]] = []
     for u in units:
-        ua, passed = detector.predict(u.text, u.context)
+        ua, passed = detector.predict(u.text, u.context, u.municipal)
         pred = set(passed)
         if u.labels:
             digital.add(u.digital_alternative, bool(ua.digital_evidence))

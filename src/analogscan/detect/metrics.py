@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import ReadError
+from ..model import ReadError, is_municipal
 from .rules import TYPE_IDS
 
 
@@ -95,8 +95,7 @@ class LabelledUnit:
 
     @property
     def municipal(self) -> bool:
-        """A municipality's or prefecture's rule (not a national law)."""
-        return (self.raw.get("body") or "国") != "国"
+        return is_municipal(str(self.raw.get("body") or ""))
 
 
 def group_of(rec: dict) -> str:

@@ -17,7 +17,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .classifier import ANY, ANY_HIGH_RECALL, HEADS, RULE_FLOOR, LinearTypeModel, decide
+from .classifier import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, HEADS, RULE_FLOOR, LinearTypeModel, decide, head_thresholds
 from .engine import RuleMatcher
 from .evaluate import keyword_net
 from .features import unit_features
@@ -29,6 +29,7 @@ MIN_DF = 2
 BETA = 1.0       # per-type thresholds: best F1 (precision staff can trust)
 ANY_BETA = 1.0   # the "any analog type" head: catches units no type head is sure of
 HIGH_RECALL_BETA = 3.0  # the any-head threshold of ``--high-recall`` (a review sweep that misses little)
+MUNICIPAL_ANY_BETA = 2.0  # the any-head threshold for municipal rules, chosen on the municipal units
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 # Rules decide alone at this rule score: the labelled units are mostly national laws, and on the
 # ordinance units a floor of 0.9 lifted grouped-CV micro-F1 from 0.42 to 0.50 for −0.008 overall macro-F1.
@@ -47,13 +48,11 @@ def _matrix(feats: list[dict[str, float]], vocab: dict[str, int]) -> sparse.csr_
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(feats), len(vocab)), dtype=np.float64)
 
 
-def domain_weights(units: Sequence[LabelledUnit]) -> np.ndarray:
+def domain_weights(municipal: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """Sample weights that give municipal rules as much say as national laws.
 
     The labelled units are mostly national laws (their positives outnumber the ordinance positives
     about 15 to 1), but the tool is used on 例規; each municipal unit is weighted by that ratio."""
-    municipal = np.array([u.municipal for u in units])
-    pos = np.array([bool(u.labels) for u in units])
     ratio = (pos & ~municipal).sum() / max((pos & municipal).sum(), 1)
     return np.where(municipal, max(1.0, float(ratio)), 1.0)
 
@@ -105,7 +104,8 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
     X = _matrix(feats, vocab)
     Y = np.array([[t in u.labels for t in TYPE_IDS] + [bool(u.labels)] for u in units], dtype=int)
     groups = np.array([u.group for u in units])
-    weights = domain_weights(units)
+    municipal = np.array([u.municipal for u in units])
+    weights = domain_weights(municipal, Y[:, HEADS.index(ANY)] == 1)
 
     idx = np.flatnonzero(cand)
     n_folds = max(2, min(folds, len(set(groups[idx]))))
@@ -125,18 +125,22 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
 
     any_k = HEADS.index(ANY)
     thresholds[ANY_HIGH_RECALL] = _best_threshold(probs[idx, any_k], Y[idx, any_k], HIGH_RECALL_BETA)
+    muni_idx = np.intersect1d(idx, np.flatnonzero(municipal))
+    if Y[muni_idx, any_k].sum():
+        thresholds[ANY_MUNICIPAL] = _best_threshold(probs[muni_idx, any_k], Y[muni_idx, any_k], MUNICIPAL_ANY_BETA)
     rule_scores = [{t: ua.best_rule_score(t) for t in ua.hits} for ua in analyses]
     head_probs = [{t: float(probs[i, k]) for k, t in enumerate(HEADS)} for i in range(len(units))]
     thresholds[RULE_FLOOR] = RULE_FLOOR_SCORE
 
     cv, cv_high_recall, net = Scores(), Scores(), Scores()
-    high_recall = {**thresholds, ANY: thresholds[ANY_HIGH_RECALL]}
     mistakes: list[dict[str, Any]] = []
     for i, u in enumerate(units):
         seen = set(analyses[i].net_evidence)
-        pred = sorted(decide(head_probs[i], thresholds, rule_scores[i], seen))
+        in_force = head_thresholds(thresholds, bool(municipal[i]))
+        pred = sorted(decide(head_probs[i], in_force, rule_scores[i], seen))
         cv.add(u.labels, pred)
-        cv_high_recall.add(u.labels, decide(head_probs[i], high_recall, rule_scores[i], seen))
+        sweep = head_thresholds(thresholds, bool(municipal[i]), high_recall=True)
+        cv_high_recall.add(u.labels, decide(head_probs[i], sweep, rule_scores[i], seen))
         net.add(u.labels, keyword_net(rules, u.text))
         if set(pred) != set(u.labels):
             mistakes.append({"id": u.id, "group": u.group, "gold": sorted(u.labels), "pred": pred,
@@ -163,6 +167,7 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
     }
     meta = {"trained_on": report["units"], "cv": report["cv"], "cv_high_recall": report["cv_high_recall"],
             "keyword_net": report["keyword_net"],
-            "seed": seed, "C": C, "min_df": MIN_DF, "threshold_beta": BETA, "any_beta": ANY_BETA}
+            "seed": seed, "C": C, "min_df": MIN_DF, "threshold_beta": BETA, "any_beta": ANY_BETA,
+            "municipal_any_beta": MUNICIPAL_ANY_BETA, "high_recall_beta": HIGH_RECALL_BETA}
     model = LinearTypeModel(name, vocab, coef, intercept, platt, thresholds, rules.version, meta)
     return model, report
