@@ -176,33 +176,36 @@ class _Reader:
         attach(self.b.paragraph(body), notes)
         self.on_table(box, i)
 
-    def on_clause(self, box: etree._Element, i: int) -> None:
+    def _line_text(self, box: etree._Element, i: int) -> tuple[str, str, list[str]] | None:
+        """(label, text, notes) of a 項/号 line; None when the line is a form or a table's note."""
         if self.mode == "form":
-            return
+            return None
         self.mode = ""
         label, text = _label_and_text(box)
         body, notes = unit_text(self.b, text)
         if self.table is not None:
             self.table_note(body, notes)
             self.on_table(box, i)
+            return None
+        return label, body, notes
+
+    def on_clause(self, box: etree._Element, i: int) -> None:
+        line = self._line_text(box, i)
+        if line is None:
             return
+        label, body, notes = line
         number = canonical_number(label) if label else None
         self.paragraph = number
         self.depth.reset()
         attach(self.b.paragraph(body, number), notes)
         self.on_table(box, i)
 
-    def on_item(self, line: etree._Element, i: int) -> None:
-        if self.mode == "form":
+    def on_item(self, element: etree._Element, i: int) -> None:
+        box, hint = _item_depth_hint(element)
+        line = self._line_text(box, i)
+        if line is None:
             return
-        self.mode = ""
-        box, hint = _item_depth_hint(line)
-        label, text = _label_and_text(box)
-        body, notes = unit_text(self.b, text)
-        if self.table is not None:
-            self.table_note(body, notes)
-            self.on_table(box, i)
-            return
+        label, body, notes = line
         if not label:  # an unlabelled line in an item box continues the 項
             if body:
                 attach(self.b.paragraph(body, self.paragraph), notes)
