@@ -100,9 +100,9 @@ class RuleMatcher:
         ctx_norm = normalize(context) if context else None
         ctx_norm_text = ctx_norm.text if ctx_norm else ""
         candidate = bool(self.rules.net_re.search(norm.text))
-        ua = UnitAnalysis(text, context, norm, candidate)
+        ua = UnitAnalysis(text, context, norm, candidate, depth=paren_depth(text))
         # digital alternatives are looked for in every unit: they matter for reports even without a hit
-        ua.digital_evidence = self._digital(text, norm, context, ctx_norm)
+        ua.digital_evidence = self._digital(ua, ctx_norm)
         if not candidate:
             return ua
         for tid, tdef in self.rules.types.items():
@@ -113,7 +113,6 @@ class RuleMatcher:
         ua.exclusions = {name for name, pats in self.rules.exclusions.items()
                          if any(p.search(norm.text) or (ctx_norm_text and name in self.rules.context_exclusions
                                                         and p.search(ctx_norm_text)) for p in pats)}
-        ua.depth = paren_depth(text)
         ua.analysis = analyze(text, norm)
         if context:
             ua.context_analysis = analyze(context, ctx_norm)
@@ -157,16 +156,15 @@ class RuleMatcher:
                 score += cue.weight
         return RuleHit(rule, max(0.0, min(score, 1.0)), evidence)
 
-    def _digital(self, text: str, norm: Normalized, context: str, cnorm: Normalized | None) -> list[Evidence]:
+    def _digital(self, ua: UnitAnalysis, cnorm: Normalized | None) -> list[Evidence]:
         """Electronic-alternative cues in the unit, else in its lead-in. A cue inside （…） only
         widens an object (「帳簿書類（…電磁的記録を含む。）」) and allows no electronic means."""
 
-        def cues(source: str, snorm: Normalized, role: str) -> list[Evidence]:
-            depth = paren_depth(source)
+        def cues(source: str, snorm: Normalized, depth: list[int], role: str) -> list[Evidence]:
             return [e for name, p in self.rules.digital for m in p.finditer(snorm.text)
                     if not depth[(e := _span_evidence(source, snorm, m.start(), m.end(), f"digital.{name}", role)).start]]
 
-        found = cues(text, norm, "digital")
+        found = cues(ua.text, ua.norm, ua.depth, "digital")
         if cnorm is not None and not found:
-            found = cues(context, cnorm, "digital_context")
+            found = cues(ua.context, cnorm, paren_depth(ua.context), "digital_context")
         return found
