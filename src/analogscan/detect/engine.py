@@ -36,7 +36,8 @@ class UnitAnalysis:
     analysis: Analysis | None = None
     context_analysis: Analysis | None = None
     hits: dict[str, list[RuleHit]] = field(default_factory=dict)   # type → hits
-    net_evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # type → keyword-net spans
+    # type → keyword-net spans; its keys are also the plain keyword-net baseline's answer for the unit
+    net_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     digital_evidence: list[Evidence] = field(default_factory=list)
     obligation: bool = False
     depth: list[int] = field(default_factory=list)  # parenthesis depth per original character

@@ -6,17 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..nlp.normalize import normalize
 from ..report.atomic import atomic_writer
 from .detector import Detector
 from .metrics import Counts, LabelledUnit, Scores
-from .rules import TYPE_IDS, RuleSet
-
-
-def keyword_net(rules: RuleSet, text: str) -> set[str]:
-    """The baseline: a type is flagged whenever one of its net words occurs in the unit."""
-    norm = normalize(text).text
-    return {t for t, d in rules.types.items() if d.net_re is not None and d.net_re.search(norm)}
+from .rules import TYPE_IDS
 
 
 def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | Path | None = None) -> dict[str, Any]:
@@ -29,7 +22,7 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         if u.labels:
             digital.add(u.digital_alternative, bool(ua.digital_evidence))
         tool.add(u.labels, pred)
-        net.add(u.labels, keyword_net(detector.rules, u.text))
+        net.add(u.labels, set(ua.net_evidence))  # the baseline: any of a type's net words occurs
         if pred != set(u.labels):
             mistakes.append({"id": u.id, "gold": sorted(u.labels), "pred": sorted(pred),
                              "scores": {k: round(v, 3) for k, v in passed.items()}, "text": u.text,

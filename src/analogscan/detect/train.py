@@ -17,9 +17,17 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .classifier import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, HEADS, RULE_FLOOR, LinearTypeModel, decide, head_thresholds
+from .classifier import (
+    ANY,
+    ANY_HIGH_RECALL,
+    ANY_MUNICIPAL,
+    HEADS,
+    RULE_FLOOR,
+    LinearTypeModel,
+    decide,
+    head_thresholds,
+)
 from .engine import RuleMatcher
-from .evaluate import keyword_net
 from .features import unit_features
 from .metrics import LabelledUnit, Scores
 from .rules import TYPE_IDS, RuleSet
@@ -141,7 +149,7 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
         cv.add(u.labels, pred)
         sweep = head_thresholds(thresholds, bool(municipal[i]), high_recall=True)
         cv_high_recall.add(u.labels, decide(head_probs[i], sweep, rule_scores[i], seen))
-        net.add(u.labels, keyword_net(rules, u.text))
+        net.add(u.labels, seen)  # the keyword-net baseline: the types whose net words occur
         if set(pred) != set(u.labels):
             mistakes.append({"id": u.id, "group": u.group, "gold": sorted(u.labels), "pred": pred,
                              "oof": {t: round(float(probs[i, k]), 3) for k, t in enumerate(HEADS) if probs[i, k] > 0.05},
