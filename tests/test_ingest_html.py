@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from analogscan.ingest import read_bytes, read_paths
-from analogscan.ingest.builder import AMENDMENT_NOTE_RE
+from analogscan.ingest.builder import AMENDMENT_NOTE_RE, suppl_label
 from analogscan.ingest.d1law import parse_path, split_label
 from analogscan.ingest.html_common import (
     body_from_title,
     kind_of,
     split_date_number,
-    suppl_label,
 )
 from analogscan.model import Document
 

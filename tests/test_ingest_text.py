@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from analogscan.ingest import read_paths
+from analogscan.ingest.builder import suppl_label
 from analogscan.ingest.jsonl import page_doc_id
-from analogscan.ingest.plaintext import read, suppl_label
+from analogscan.ingest.plaintext import read
 from analogscan.model import Document, ReadError, Unit
 
 # 北広島市 「北広島市公告式規則」 (https://www1.g-reiki.net/kitahiroshima/reiki_honbun/f000RG00000016.html)

@@ -9,6 +9,7 @@ whether the article has more than one paragraph.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Document, Unit
@@ -27,6 +28,25 @@ def strip_amendment_notes(text: str) -> tuple[str, list[str]]:
     if not notes:
         return text, []
     return AMENDMENT_NOTE_RE.sub("", text).strip(), notes
+
+
+_NUMERAL = "[0-9０-９〇一二三四五六七八九十百千]"
+_SUPPL_LABEL_RE = re.compile(
+    rf"(明治|大正|昭和|平成|令和)[\s　]*({_NUMERAL}+|元)[\s　]*年"
+    rf"(?:[\s　]*{_NUMERAL}+[\s　]*月)?(?:[\s　]*{_NUMERAL}+[\s　]*日)?"
+    rf"[\s　]*(?:付)?[\s　]*([^()（）\s　]*?第[\s　]*{_NUMERAL}+[\s　]*号)"
+)
+
+
+def suppl_label(heading: str) -> str:
+    """An amendment 附則's label for citations, shared by every reader:
+    「附　則（平成10年3月30日条例第5号）抄」 → 「（平成10年条例第5号）」 (era, year and number; full-width
+    digits made half-width, kanji numerals kept as written); the original 附則 (no promulgation) → ""."""
+    m = _SUPPL_LABEL_RE.search(heading)
+    if not m:
+        return ""
+    era, year, number = (unicodedata.normalize("NFKC", g).replace(" ", "").replace("　", "") for g in m.groups())
+    return f"（{era}{year}年{number}）"
 
 
 @dataclass

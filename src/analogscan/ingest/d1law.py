@@ -17,7 +17,7 @@ from copy import deepcopy as copy_element
 from lxml import etree
 
 from ..model import Document, ReadError
-from .builder import DocumentBuilder, strip_amendment_notes
+from .builder import DocumentBuilder, strip_amendment_notes, suppl_label
 from .html_common import (
     article_cite,
     article_number,
@@ -30,7 +30,6 @@ from .html_common import (
     kind_of,
     parse_html,
     split_date_number,
-    suppl_label,
     table_name,
     text_of,
     unit_text,

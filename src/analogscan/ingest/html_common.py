@@ -104,23 +104,6 @@ def split_date_number(text: str) -> tuple[str, str]:
     return m.group(1).strip(), m.group(2).strip("　 ")
 
 
-_SUPPL_RE = re.compile(
-    r"(明治|大正|昭和|平成|令和)\s*([0-9０-９]+|元)\s*年(?:\s*[0-9０-９]+\s*月)?(?:\s*[0-9０-９]+\s*日)?"
-    r"[\s　]*(?:付)?[\s　]*([^()（）\s　]*?第\s*[0-9０-９]+\s*号)"
-)
-
-
-def suppl_label(heading: str) -> str:
-    """「附　則（平成10年3月30日条例第5号）抄」 → 「（平成10年条例第5号）」; the original 附則 → ""."""
-    m = _SUPPL_RE.search(heading)
-    if not m:
-        return ""
-    era, year, number = m.groups()
-    year = unicodedata.normalize("NFKC", year)
-    number = unicodedata.normalize("NFKC", number).replace(" ", "")
-    return f"（{era}{year}年{number}）"
-
-
 _HEADING_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百]+\s*(編|章|節|款|目)(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]")
 _HEADING_LEVELS = {"編": 1, "章": 2, "節": 3, "款": 4, "目": 5}
 

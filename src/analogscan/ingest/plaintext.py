@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Document, Unit
-from .builder import AMENDMENT_NOTE_RE, DocumentBuilder
+from .builder import AMENDMENT_NOTE_RE, DocumentBuilder, suppl_label
 from .numbers import AIUEO, IROHA, canonical_number, subitem_label
 
 _NUM = r"[0-9０-９]"
@@ -148,20 +148,6 @@ def _meta(s: str) -> tuple[str, str] | None:
     if date and len(rest) <= 6 and "。" not in rest:  # 「昭和47年12月28日 伺定」, 「…日一部改正」
         return date, "" if "改正" in rest else rest
     return None
-
-
-def suppl_label(s: str) -> str:
-    """「附　則(平成10年3月30日条例第5号)」 → 「（平成10年条例第5号）」; 「附則」 → ""."""
-    m = re.search(r"[（(](.*)[）)]", s)
-    if not m:
-        return ""
-    inner = m.group(1).strip()
-    d = DATE_RE.match(inner)
-    if d:
-        year = re.match(rf"{_ERA}{_SP}*[0-9０-９元一二三四五六七八九十〇]+{_SP}*年", inner)
-        rest = inner[d.end():].strip()
-        inner = re.sub(_SP, "", year.group(0)) + rest if year else inner
-    return f"（{inner}）"
 
 
 class _Parser:

@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from ..model import Document, ReadError
-from .builder import DocumentBuilder
+from .builder import DocumentBuilder, suppl_label
 from .html_common import (
     ItemDepth,
     article_cite,
@@ -29,7 +29,6 @@ from .html_common import (
     is_toc_entry,
     kind_of,
     parse_html,
-    suppl_label,
     table_name,
     text_of,
     unit_text,
