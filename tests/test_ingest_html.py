@@ -12,9 +12,9 @@ from analogscan.ingest.builder import AMENDMENT_NOTE_RE, suppl_label
 from analogscan.ingest.d1law import parse_path, split_label
 from analogscan.ingest.html_common import (
     body_from_title,
-    kind_of,
     split_date_number,
 )
+from analogscan.ingest.numbers import kind_of
 from analogscan.model import Document
 
 REIKI = ("ordinances", "reikibase")

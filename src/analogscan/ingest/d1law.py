@@ -27,14 +27,13 @@ from .html_common import (
     emit_table,
     heading_level,
     is_toc_entry,
-    kind_of,
     parse_html,
     split_date_number,
     table_name,
     text_of,
     unit_text,
 )
-from .numbers import subitem_label
+from .numbers import kind_of, subitem_label
 
 _ID_RE = re.compile(r"^h:([a-zA-Z])([a-zA-Z])(\d*):")
 _BRANCH = r"(?:の[0-9０-９一二三四五六七八九十]+)*"

@@ -49,21 +49,6 @@ def text_of(el: etree._Element | None) -> str:
 
 
 # ------------------------------------------------------------------ metadata
-_KINDS = ("条例", "規則", "規程", "要綱", "要領", "訓令", "告示", "訓", "達", "規約", "基準", "指針", "方針",
-          "細則", "内規", "通達", "通知", "公告", "指令", "決定", "例規", "協定", "規定")
-_NUMBER_RE = re.compile(r"第[0-9０-９一二三四五六七八九十百千〇]+号$")
-
-
-def kind_of(number: str, title: str = "") -> str:
-    """条例/規則/規程/要綱/訓令/告示… from the number 「教育委員会規則第3号」, else from the title's ending."""
-    head = _NUMBER_RE.sub("", number.strip())
-    for source in (head, re.sub(r"[（(][^）)]*[）)]$", "", title.strip())):
-        for kind in sorted(_KINDS, key=len, reverse=True):
-            if source.endswith(kind):
-                return kind
-    return head
-
-
 _MUNI_SUFFIX = "市町村区県都府"
 _MUNI_TWICE = {("都", "市"), ("都", "府"), ("市", "市"), ("町", "市"), ("村", "市"), ("区", "市")}
 _NOT_MUNI = ("都市", "地区", "市町", "町村", "市区", "区市", "市村", "学区", "校区", "街区", "工区", "特区", "区域",

@@ -66,3 +66,19 @@ def item_label(label: str) -> str | None:
 def subitem_label(label: str) -> str:
     """Normalise a subdivision label for citations: 「（ア）」→"(ア)", 「（１）」→"(1)", 「イ」→"イ"."""
     return unicodedata.normalize("NFKC", label).strip()
+
+
+# ------------------------------------------------------- kind from the 番号
+_KINDS = ("条例", "規則", "規程", "要綱", "要領", "訓令", "告示", "訓", "達", "規約", "基準", "指針", "方針",
+          "細則", "内規", "通達", "通知", "公告", "指令", "決定", "例規", "協定", "規定")
+_NUMBER_RE = re.compile(r"第[0-9０-９一二三四五六七八九十百千〇]+号$")
+
+
+def kind_of(number: str, title: str = "") -> str:
+    """条例/規則/規程/要綱/訓令/告示… from the number 「教育委員会規則第3号」, else from the title's ending."""
+    head = _NUMBER_RE.sub("", number.strip()).rstrip("甲乙")  # 「訓令甲第11号」
+    for source in (head, re.sub(r"[（(][^）)]*[）)]$", "", title.strip())):
+        for kind in sorted(_KINDS, key=len, reverse=True):
+            if source.endswith(kind):
+                return kind
+    return head

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Document, Unit
 from .builder import AMENDMENT_NOTE_RE, DocumentBuilder, suppl_label
-from .numbers import AIUEO, IROHA, canonical_number, subitem_label
+from .numbers import AIUEO, IROHA, canonical_number, kind_of, subitem_label
 
 _NUM = r"[0-9０-９]"
 _KNUM = r"[0-9０-９〇一二三四五六七八九十百千]"
@@ -49,7 +49,6 @@ DATE_RE = re.compile(
     rf"(?:{_SP}*[0-9０-９一二三四五六七八九十〇]+{_SP}*月(?:{_SP}*[0-9０-９一二三四五六七八九十〇]+{_SP}*日)?)?"
 )
 NUMBER_RE = re.compile(rf"^[^\s、。（）()]{{0,30}}?第[0-9０-９一二三四五六七八九十百千〇―\-－]+号(?:の{_KNUM}+)?$")
-KIND_RE = re.compile(r"(条例|規則|規程|訓令|告示|要綱|要領|規約|達)[甲乙]?第")
 # amendment notes that the builder's pattern misses: 「一部改正〔平成一七年条例三七号〕」「(令三固評審委告示一)」
 NOTE_RE = re.compile(
     r"^[（(]?(?:一部改正|全部改正|追加|削除|全改|本条追加|本条新設|旧第)[^。]*〔[^〕]*〕[^。]*$"
@@ -272,9 +271,8 @@ class _Parser:
         self.doc.date = self.doc.date or date
         if number and not self.doc.number:
             self.doc.number = number
-            kind = KIND_RE.search(number)
-            if kind and not self.doc.kind:
-                self.doc.kind = kind.group(1)
+            if not self.doc.kind:
+                self.doc.kind = kind_of(number)
 
     def header_line(self, s: str) -> bool:
         """Title, date, number, 公布文, 目次 and the like before the provisions begin."""

@@ -27,13 +27,12 @@ from .html_common import (
     has_class,
     heading_level,
     is_toc_entry,
-    kind_of,
     parse_html,
     table_name,
     text_of,
     unit_text,
 )
-from .numbers import canonical_number
+from .numbers import canonical_number, kind_of
 
 _ITEM_CLASS_RE = re.compile(r"^(?:sub)?item[-_]?(\d*)$")
 _BODY_XPATH = ".//div[contains(concat(' ', normalize-space(@class), ' '), ' eline ')]"
