@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from analogscan.analog_types import UNSPECIFIED
 from analogscan.cli import main
 from analogscan.detect.classifier import (
     HEADS,
@@ -18,7 +19,7 @@ from analogscan.detect.classifier import (
     load_default_model,
 )
 from analogscan.detect.detector import Detector
-from analogscan.detect.metrics import LabelledUnit, read_labels
+from analogscan.detect.metrics import LabelledUnit, Scores, read_labels
 from analogscan.detect.rules import TYPE_IDS, load_rules
 from analogscan.detect.train import train
 
@@ -91,17 +92,31 @@ def test_loading_refuses_a_model_trained_with_other_rules(trained, tmp_path) -> 
         LinearTypeModel.load(tmp_path)
 
 
-def test_any_head_adds_the_most_probable_type_only_when_no_type_passes() -> None:
+def test_any_head_gives_an_untyped_finding_only_when_no_type_passes() -> None:
     thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.4}
-    probs = {**{t: 0.1 for t in TYPE_IDS}, "visit_viewing": 0.3, "any": 0.45}
+    probs = {**{t: 0.1 for t in TYPE_IDS}, "visit_viewing": 0.3, "document_posting": 0.2, "any": 0.45}
     basis: dict[str, str] = {}
-    assert decide(probs, thr, basis=basis) == {"visit_viewing": 0.45}  # scored with the any-head
-    assert basis == {"visit_viewing": "classifier:any"}
-    # only among the types whose keywords the unit contains
-    assert decide(probs, thr, seen={"document_posting"}) == {"document_posting": 0.45}
+    candidates: list[str] = []
+    # 種別要確認, scored with the any-head; the candidates are the seen types, most probable first
+    assert decide(probs, thr, seen={"document_posting", "visit_viewing"}, basis=basis,
+                  candidates=candidates) == {UNSPECIFIED: 0.45}
+    assert basis == {UNSPECIFIED: "classifier:any"}
+    assert candidates == ["visit_viewing", "document_posting"]
+    # only when the unit holds some type's keywords
     assert decide(probs, thr, seen=set()) == {}
     assert decide({**probs, "any": 0.2}, thr) == {}
     assert decide({**probs, "onsite_audit": 0.7}, thr) == {"onsite_audit": 0.7}
+
+
+def test_untyped_findings_count_for_any_type_only() -> None:
+    scores = Scores()
+    scores.add(["visual_inspection"], [UNSPECIFIED])
+    scores.add([], [UNSPECIFIED])
+    d = scores.as_dict()
+    assert d["any_type"]["tp"] == 1 and d["any_type"]["fp"] == 1
+    assert d["per_type"]["visual_inspection"] == {"tp": 0, "fp": 0, "fn": 1, "tn": 1, "precision": 0.0,
+                                                  "recall": 0.0, "f1": 0.0}
+    assert (d["unspecified"]["tp"], d["unspecified"]["fp"]) == (1, 1)
 
 
 def test_any_head_is_recall_weighted_on_municipal_rules_and_in_a_sweep() -> None:

@@ -180,16 +180,16 @@ def test_xlsx_summary_chart_and_legend(xlsx_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(xlsx_path)
     ws = wb["集計"]
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=10, max_col=4)] == [
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=11, max_col=4)] == [
         ["類型", "件数", "うち電子的代替あり", "例規数"],
         ["目視", 1, 0, 1], ["実地監査", 0, 0, 0], ["定期検査・点検", 0, 0, 0], ["常駐・専任", 1, 0, 1],
         ["対面講習", 0, 0, 0], ["書面掲示", 1, 1, 1], ["往訪閲覧・縦覧", 0, 0, 0], ["FD等記録媒体", 1, 1, 1],
-        ["合計", 4, 2, 3],
+        ["種別要確認", 0, 0, 0], ["合計", 4, 2, 3],
     ]
     assert len(ws._charts) == 1
     with zipfile.ZipFile(xlsx_path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
-    assert '<c:barDir val="bar"/>' in chart and "集計!$B$2:$B$9" in chart and "集計!$A$2:$A$9" in chart
+    assert '<c:barDir val="bar"/>' in chart and "集計!$B$2:$B$10" in chart and "集計!$A$2:$A$10" in chart
     legend = wb["凡例・出典"]
     assert (legend["A1"].value, legend["B1"].value) == ("出典", CREDIT)
     assert [legend.cell(r, 1).value for r in range(5, 25)] == HEADER
@@ -209,7 +209,7 @@ def test_html_marks_escape_and_offline(records: list[dict[str, Any]], tmp_path: 
     assert not re.search(r"""(src|href|action)\s*=|url\(|@import""", page, re.I)
     assert re.findall(r"https?://[^\s<（]+", page) == ["https://www.digital.go.jp/policies/technology-map"]
     assert f"<footer>{CREDIT}<br>" in page
-    assert page.count('class="type"') == 8
+    assert page.count('class="type"') == 9  # the eight types and 種別要確認
     assert "<tr class=\"total\"><td>合計</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">3</td>" in page
     assert 'data-type="recording_media" data-score="0.8750"' in page
     assert 'id="minscore"' in page
@@ -281,3 +281,11 @@ def test_xlsx_control_characters_become_spaces(tmp_path: Path) -> None:
     write_report([rec], "xlsx", tmp_path / "c.xlsx")
     cell = openpyxl.load_workbook(tmp_path / "c.xlsx")["点検シート"].cell(2, 7)
     assert cell.value == "前文 と掲示"
+
+
+def test_untyped_finding_shows_its_candidate_types() -> None:
+    from analogscan.report.fields import row_values
+
+    rec = {"type": "unspecified", "candidate_types": ["onsite_audit", "visual_inspection"], "score": 0.3}
+    assert row_values(rec)["類型"] == "種別要確認（候補: 実地監査・目視）"
+    assert row_values({"type": "visual_inspection", "candidate_types": []})["類型"] == "目視"

@@ -2,6 +2,9 @@
 
 The ids are the label format shared by rules, labels, the classifier and reports; each type's
 full definition, name and rules live in ``rules/types/<id>.toml``.
+
+``UNSPECIFIED`` is not a type of the guide: it marks a finding the classifier thinks analog
+without being sure of the type (its candidate types travel with it). It is never a label.
 """
 
 from __future__ import annotations
@@ -27,3 +30,10 @@ TYPE_LABELS: dict[str, str] = {
     "visit_viewing": "往訪閲覧・縦覧",
     "recording_media": "FD等記録媒体",
 }
+
+UNSPECIFIED = "unspecified"
+UNSPECIFIED_LABEL = "種別要確認"
+
+# What a finding's ``type`` can be: the eight types, then the untyped review candidate.
+FINDING_TYPE_IDS: tuple[str, ...] = (*TYPE_IDS, UNSPECIFIED)
+FINDING_TYPE_LABELS: dict[str, str] = {**TYPE_LABELS, UNSPECIFIED: UNSPECIFIED_LABEL}

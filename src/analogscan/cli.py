@@ -220,6 +220,9 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     click.echo(f"--high-recall (any-head threshold {model.threshold['any_high_recall']:.3f}): macro-F1 "
                f"{hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
                f"R {hr['any_type']['recall']:.3f}", err=True)
+    mu = report["cv_municipal"]
+    click.echo(f"municipal units only: macro-F1 {mu['macro']['f1']:.3f}, any analog type "
+               f"P {mu['any_type']['precision']:.3f} R {mu['any_type']['recall']:.3f}", err=True)
     click.echo(f"model written to {target} ({len(model.vocabulary)} features, {report['candidates']} of "
                f"{report['units']} units in the candidate net)", err=True)
 

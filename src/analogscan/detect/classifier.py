@@ -19,6 +19,7 @@ import numpy as np
 from .. import project_dir
 from .engine import UnitAnalysis
 from .features import unit_features
+from ..analog_types import UNSPECIFIED
 from .rules import TYPE_IDS, load_rules
 
 MODEL_DIR_NAME = "analogscan-clf"
@@ -46,16 +47,16 @@ def head_thresholds(threshold: dict[str, float], municipal: bool = False,
 
 def decide(probs: dict[str, float], threshold: dict[str, float],
            rule_scores: dict[str, float] | None = None, seen: set[str] | None = None,
-           basis: dict[str, str] | None = None) -> dict[str, float]:
+           basis: dict[str, str] | None = None, candidates: list[str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
     - each type with one very sure rule (rule score ≥ ``threshold["rule_floor"]``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
-    - when the "any" head says the unit is analog but nothing passed, the most probable of the
-      types whose keywords the unit contains (``seen``; all types when None), scored with the
-      any-head's probability — a finding that staff should review: recall first, as the
-      reviewers asked.
+    - when the "any" head says the unit is analog but no type passed, ``UNSPECIFIED`` (種別要確認)
+      scored with the any-head's probability: a finding for staff to review, recall first, without
+      claiming a type the model is unsure of. ``candidates``, when given, receives the types whose
+      keywords the unit contains (``seen``; all types when None), most probable first.
     ``basis``, when given, receives for each type how it was decided: "classifier", "rules" or
     "classifier:any"."""
     basis = basis if basis is not None else {}
@@ -66,11 +67,12 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
         if r >= floor and t not in passed:
             passed[t] = r
             basis[t] = "rules"
-    candidates = [t for t in TYPE_IDS if seen is None or t in seen]
-    if not passed and candidates and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
-        best = max(candidates, key=lambda t: probs[t])
-        passed[best] = probs[ANY]
-        basis[best] = "classifier:any"
+    ranked = sorted((t for t in TYPE_IDS if seen is None or t in seen), key=lambda t: -probs[t])
+    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
+        passed[UNSPECIFIED] = probs[ANY]
+        basis[UNSPECIFIED] = "classifier:any"
+        if candidates is not None:
+            candidates[:] = ranked
     return passed
 
 
@@ -114,11 +116,11 @@ class LinearTypeModel:
             out[t] = 1.0 / (1.0 + math.exp(x))
         return out
 
-    def predict(self, ua: UnitAnalysis, high_recall: bool = False,
-                basis: dict[str, str] | None = None, municipal: bool = False) -> dict[str, float]:
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
+                municipal: bool = False, candidates: list[str] | None = None) -> dict[str, float]:
         threshold = head_thresholds(self.threshold, municipal, high_recall)
         return decide(self.scores(ua), threshold, {t: ua.best_rule_score(t) for t in ua.hits},
-                      set(ua.net_evidence), basis)
+                      set(ua.net_evidence), basis, candidates)
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
+from ..analog_types import FINDING_TYPE_IDS, UNSPECIFIED
 from ..model import Document, Unit, is_municipal
+from .classifier import head_thresholds
 from .engine import RuleMatcher, UnitAnalysis
 from .finding import Finding, new_finding
 from .rules import TYPE_IDS, RuleSet, load_rules
@@ -26,8 +28,8 @@ class TypeScorer(Protocol):
 
     def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
 
-    def predict(self, ua: UnitAnalysis, high_recall: bool = False,
-                basis: dict[str, str] | None = None, municipal: bool = False) -> dict[str, float]: ...
+    def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
+                municipal: bool = False, candidates: list[str] | None = None) -> dict[str, float]: ...
 
 
 class Detector:
@@ -72,19 +74,32 @@ class Detector:
             return self.model.threshold.get(type_id, DEFAULT_MIN_SCORE)
         return DEFAULT_MIN_SCORE
 
+    def any_thresholds(self) -> dict[str, float]:
+        """The any-head thresholds in force (national laws / municipal rules); empty without a model."""
+        if self.model is None or self.min_score is not None:
+            return {}
+        return {"national": head_thresholds(self.model.threshold, False, self.high_recall)["any"],
+                "municipal": head_thresholds(self.model.threshold, True, self.high_recall)["any"]}
+
     def predict(self, text: str, context: str = "", municipal: bool = True) -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
         ua = self.analyse(text, context)
         return ua, self.decide(ua, municipal=municipal)
 
-    def decide(self, ua: UnitAnalysis, basis: dict[str, str] | None = None,
-               municipal: bool = True) -> dict[str, float]:
-        """The types (with scores) a unit gets; ``basis`` receives how each was decided.
-        ``municipal``: the unit is from a 例規 (not a national law), see ``head_thresholds``."""
+    def decide(self, ua: UnitAnalysis, basis: dict[str, str] | None = None, municipal: bool = True,
+               candidates: list[str] | None = None) -> dict[str, float]:
+        """The types (with scores) a unit gets; ``basis`` receives how each was decided;
+        ``candidates`` the likely types of an ``UNSPECIFIED`` (種別要確認) finding, most probable first.
+        ``municipal``: the unit is from a 例規 (not a national law), see ``head_thresholds``.
+        With a type filter, a 種別要確認 finding stays when one of its candidates is wanted."""
         basis = basis if basis is not None else {}
         if self.model is not None and self.min_score is None:
-            passed = self.model.predict(ua, self.high_recall, basis, municipal) if ua.candidate else {}
-            return {t: v for t, v in passed.items() if t in self.types}
+            ranked: list[str] = []
+            passed = self.model.predict(ua, self.high_recall, basis, municipal, ranked) if ua.candidate else {}
+            if candidates is not None:
+                candidates[:] = ranked
+            wanted = set(self.types) | ({UNSPECIFIED} if set(ranked) & set(self.types) else set())
+            return {t: v for t, v in passed.items() if t in wanted}
         s = self.scores(ua)
         passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
         basis.update(dict.fromkeys(passed, "rules" if self.model is None else "classifier"))
@@ -93,20 +108,26 @@ class Detector:
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
         ua = self.analyse(unit.text, unit.context)
         basis: dict[str, str] = {}
-        passed = self.decide(ua, basis, is_municipal(doc.body))
+        candidates: list[str] = []
+        passed = self.decide(ua, basis, is_municipal(doc.body), candidates)
         out: list[Finding] = []
-        for type_id in TYPE_IDS:
+        for type_id in FINDING_TYPE_IDS:
             if type_id not in passed:
                 continue
             f = new_finding(doc, unit, type_id, passed[type_id])
-            f.evidence = ua.evidence(type_id)
-            f.rule_ids = sorted({h.rule.id for h in ua.hits.get(type_id, [])})
+            # a 種別要確認 finding shows the keywords of its candidate types and the technology map
+            # of the most probable one
+            looked_up = candidates if type_id == UNSPECIFIED else [type_id]
+            f.evidence = ua.evidence(*looked_up)
+            f.rule_ids = sorted({h.rule.id for t in looked_up for h in ua.hits.get(t, [])})
             if basis.get(type_id, "rules") != "rules":
                 f.rule_ids.append(basis[type_id])  # "classifier" or "classifier:any"
+            if type_id == UNSPECIFIED:
+                f.candidate_types = list(candidates)
             f.digital_alternative = bool(ua.digital_evidence)
             f.digital_evidence = list(ua.digital_evidence)
-            if self._link is not None:
-                f.techmap = self._link(type_id, unit.text, unit.context)
+            if self._link is not None and looked_up:
+                f.techmap = self._link(looked_up[0], unit.text, unit.context)
             out.append(f)
         return out
 

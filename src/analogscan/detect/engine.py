@@ -53,12 +53,13 @@ class UnitAnalysis:
         """The score of the type's single surest rule (what may decide without the classifier)."""
         return max((h.score for h in self.hits.get(type_id, [])), default=0.0)
 
-    def evidence(self, type_id: str) -> list[Evidence]:
-        """The type's trigger spans (or its keyword-net spans), overlapping spans merged."""
-        # the type's rule triggers; else its keyword-net words; else (a classifier-only call) the
+    def evidence(self, *type_ids: str) -> list[Evidence]:
+        """The types' trigger spans (or their keyword-net spans), overlapping spans merged."""
+        # a type's rule triggers; else its keyword-net words; else (a classifier-only call) the
         # keyword-net words that made the unit a candidate at all — a finding never comes without words
-        spans = ([e for h in self.hits.get(type_id, []) for e in h.evidence] or self.net_evidence.get(type_id, [])
-                 or [e for spans in self.net_evidence.values() for e in spans])
+        spans = [e for t in type_ids for e in
+                 ([e for h in self.hits.get(t, []) for e in h.evidence] or self.net_evidence.get(t, []))]
+        spans = spans or [e for spans in self.net_evidence.values() for e in spans]
         merged: list[Evidence] = []
         for e in sorted(spans, key=lambda e: (e.start, -e.end)):
             if merged and e.start < merged[-1].end:

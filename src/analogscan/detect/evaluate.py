@@ -35,6 +35,7 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         "units": len(units),
         "positives": {t: sum(t in u.labels for u in units) for t in TYPE_IDS},
         "threshold": {t: detector.threshold(t) for t in TYPE_IDS},
+        "any_threshold": detector.any_thresholds(),
         "model": getattr(detector.model, "name", None),
         "rules_version": detector.rules.version,
         "tool": tool.as_dict(),
@@ -70,8 +71,17 @@ def print_evaluation(result: dict[str, Any]) -> None:
     table.add_section()
     row("micro", "", "", tool["micro"], net["micro"])
     row("macro", "", "", tool["macro"], net["macro"])
-    row("any analog type", "", "", tool["any_type"], net["any_type"])
+    anyt = result.get("any_threshold") or {}
+    row("any analog type", "", "/".join(f"{anyt[k]:.2f}" for k in ("national", "municipal") if k in anyt),
+        tool["any_type"], net["any_type"])
     console.print(table)
+    if anyt:
+        console.print("any analog type threshold (national/municipal): the any-head probability at which a unit "
+                      "no type passed becomes a 種別要確認 finding")
+    u = tool.get("unspecified")
+    if u and u["tp"] + u["fp"]:
+        console.print(f"種別要確認 (analog, type uncertain; counted for 'any analog type' only): {u['tp'] + u['fp']} "
+                      f"units, {u['tp']} of them analog (P {u['precision']:.3f})")
     d = result.get("digital_alternative")
     if d:
         console.print(f"電子的代替 (on the {d['tp'] + d['fp'] + d['fn'] + d['tn']} labelled-positive units): "

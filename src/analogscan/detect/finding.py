@@ -34,6 +34,7 @@ class Finding:
     digital_evidence: list[Evidence] = field(default_factory=list)
     techmap: dict[str, Any] = field(default_factory=dict)
     document: dict[str, str] = field(default_factory=dict)
+    candidate_types: list[str] = field(default_factory=list)  # of a 種別要確認 finding, likeliest first
 
     def record(self) -> dict[str, Any]:
         """The JSONL record (one finding a line) that every report format reads."""
@@ -44,6 +45,7 @@ class Finding:
                 "citation": self.citation,
                 "caption": self.caption,
                 "type": self.type,
+                "candidate_types": self.candidate_types,
                 "score": round(self.score, 4),
                 "text": self.text,
                 "context": self.context,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analog_types import UNSPECIFIED
 from ..model import ReadError, is_municipal
 from .rules import TYPE_IDS
 
@@ -46,12 +47,15 @@ class Counts:
 class Scores:
     per_type: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TYPE_IDS})
     any_type: Counts = field(default_factory=Counts)
+    unspecified: Counts = field(default_factory=Counts)  # 種別要確認 findings: analog at all?
 
     def add(self, gold: Iterable[str], pred: Iterable[str]) -> None:
+        """``pred`` may hold ``UNSPECIFIED``: it counts for "any analog type", for no type."""
         g, p = set(gold), set(pred)
         for t in TYPE_IDS:
             self.per_type[t].add(t in g, t in p)
         self.any_type.add(bool(g), bool(p))
+        self.unspecified.add(bool(g), UNSPECIFIED in p)
 
     @property
     def micro(self) -> Counts:
@@ -80,7 +84,7 @@ class Scores:
         return {"per_type": {t: row(c) for t, c in self.per_type.items()}, "micro": row(self.micro),
                 "macro": {"precision": round(self.macro_precision, 4), "recall": round(self.macro_recall, 4),
                           "f1": round(self.macro_f1, 4)},
-                "any_type": row(self.any_type)}
+                "any_type": row(self.any_type), "unspecified": row(self.unspecified)}
 
 
 @dataclass

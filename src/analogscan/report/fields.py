@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .labels import DEFAULT_CREDIT, type_label
+from .labels import DEFAULT_CREDIT, finding_type_label
 
 SEP = "、"
 
@@ -80,7 +80,7 @@ def row_values(rec: Mapping[str, Any]) -> dict[str, Any]:
         "見出し": rec.get("caption") or "",
         "条文": rec.get("text") or "",
         "該当語": matched_words(rec),
-        "類型": type_label(rec.get("type") or ""),
+        "類型": finding_type_label(rec),
         "確信度": float(rec.get("score") or 0.0),
         "電子的代替": "あり" if rec.get("digital_alternative") else "なし",
         "電子的代替の根拠": digital_words(rec),

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from .atomic import atomic_writer
 from .fields import credit, digital_words, document_key, matched_words, techmap_fields
-from .labels import type_label
+from .labels import finding_type_label
 from .spans import DIGITAL, MATCH, context_spans, segments, text_spans
 from .summary import summarize
 
@@ -133,7 +133,7 @@ def _document(members: list[Mapping[str, Any]]) -> str:
 def _finding(rec: Mapping[str, Any]) -> str:
     type_id = rec.get("type") or ""
     score = float(rec.get("score") or 0.0)
-    badges = f'<span class="badge">{escape(type_label(type_id))}</span><span class="badge">確信度 {score:.2f}</span>'
+    badges = f'<span class="badge">{escape(finding_type_label(rec))}</span><span class="badge">確信度 {score:.2f}</span>'
     if rec.get("digital_alternative"):
         badges += '<span class="badge dig">電子的代替あり</span>'
     cap = f" {escape(rec['caption'])}" if rec.get("caption") else ""

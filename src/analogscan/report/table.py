@@ -12,7 +12,7 @@ from rich.text import Text
 
 from .atomic import atomic_writer
 from .fields import matched_words
-from .labels import type_label
+from .labels import finding_type_label
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
@@ -57,7 +57,7 @@ def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
         table.add_column(name, **opts)
     for rec in best:
         table.add_row(Text(rec.get("title") or ""), Text(rec.get("citation") or ""),
-                      Text(type_label(rec.get("type") or "")), f"{float(rec.get('score') or 0):.2f}",
+                      Text(finding_type_label(rec)), f"{float(rec.get('score') or 0):.2f}",
                       Text(matched_words(rec)), snippet(rec))
     return table
 
