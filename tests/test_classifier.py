@@ -124,7 +124,10 @@ def test_any_head_is_recall_weighted_on_municipal_rules_and_in_a_sweep() -> None
     assert head_thresholds(thr)["any"] == 0.45
     assert head_thresholds(thr, municipal=True)["any"] == 0.2
     assert head_thresholds(thr, municipal=True, high_recall=True)["any"] == 0.1
-    assert head_thresholds(thr)["visit_viewing"] == 0.5  # type thresholds are never changed
+    assert head_thresholds(thr, municipal=True)["visit_viewing"] == 0.5  # no scale learned: unchanged
+    scaled = {**thr, "municipal_type_scale": 0.4}
+    assert head_thresholds(scaled)["visit_viewing"] == 0.5  # national laws: as trained
+    assert head_thresholds(scaled, municipal=True)["visit_viewing"] == pytest.approx(0.2)
 
 
 def test_very_sure_rules_decide_alone() -> None:
