@@ -176,3 +176,18 @@ def test_label_export_format(tmp_path: Path) -> None:
     assert [(u.id, u.labels, u.group, u.context) for u in units] == [
         (f"mihon:第12条第2号#{h3}", [], "見本市", "次に掲げる措置"),
         (f"mihon:第7条第1項#{h1}", ["visual_inspection"], "見本市", "")]
+
+
+def test_deleted_hash_column_is_rebuilt_from_text_and_checked_against_the_id(tmp_path: Path) -> None:
+    def drop_hash(ws, col):
+        ws.cell(3, col["条文"], T1 + "（追記）")  # 条文 edited: its id no longer fits
+        ws.delete_cols(col["本文ハッシュ"])
+    path = sheet(tmp_path, {2: ("該当", ""), 3: ("非該当", ""), 5: ("要確認", "")}, drop_hash)
+    with pytest.raises(WorkbookErrors) as err:
+        read_workbook(path)
+    fid = record_identity(RECORDS[1])[2]
+    assert err.value.lines == [f"{path}: 点検シート row 3: finding_id {fid} does not match the row's "
+                               "自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)"]
+    path = sheet(tmp_path, {2: ("該当", ""), 5: ("要確認", "")}, lambda ws, col: ws.delete_cols(col["本文ハッシュ"]))
+    assert [(d.finding_id, d.text_hash) for d in read_workbook(path).decisions] == [
+        record_identity(RECORDS[0])[2:0:-1], record_identity(RECORDS[3])[2:0:-1]]

@@ -102,12 +102,11 @@ def _decision(row: dict[str, str], raw: dict[str, Any], info: ImportInfo) -> Dec
     if type_id is None:
         return f"unknown type {row.get('類型ID') or row.get('類型')!r} (類型ID/類型)"
     machine = row.get("本文ハッシュ", "")
-    if not machine and row.get("finding_id"):
-        return "finding_id given but 本文ハッシュ is empty"
     if machine and not row.get("finding_id"):
         return "finding_id is missing (a row written by analogscan needs it; do not clear it)"
     if not machine and not row.get("条文"):
-        return "no finding_id, and no 条文 to identify a row added by hand"
+        return "no 本文ハッシュ, and no 条文 to identify the unit"
+    # without the 本文ハッシュ column (deleted, or a row added by hand) the hash is made from 条文 and 柱書
     text_hash = machine or unit_text_hash(raw.get("条文") or "", raw.get("柱書") or "")
     key = document_key(row.get("自治体", ""), row.get("例規名", ""), row.get("出典", ""))
     fid = finding_id(key, text_hash, type_id)
