@@ -21,6 +21,10 @@ from analogscan.review.identity import record_identity, unit_text_hash
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import WorkbookErrors, read_workbook
 
+def runner_exit(args: list[str]) -> int:
+    return CliRunner().invoke(main, args).exit_code
+
+
 T1 = "市長は、職員に、空家等と認められる場所に立ち入って調査をさせることができる。"
 T2 = "告示は、市役所前の掲示場に掲示して公示する。"
 T3 = "管理人を常駐させなければならない。"
@@ -82,6 +86,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["review", "import", str(path), "--store", str(store)])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"analogscan: error: {path}: nothing imported (4 problem(s))"
+    assert not store.exists()
+    ReviewStore(store, create=True).close()  # an existing store is left as it was
+    assert runner_exit(["review", "import", str(path), "--store", str(store)]) == 2
     with ReviewStore(store) as db:
         assert db.decisions() == [] and list(db.imports()) == []
 
@@ -99,7 +106,7 @@ def test_conflicting_duplicate_rows_and_files_that_are_not_sheets(tmp_path: Path
                                "(第7条第1項); the same text in the same rule gets one 判定 and 見直し方針 per type"]
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a zip", encoding="utf-8")
-    with pytest.raises(ReadError, match="notes.xlsx: cannot read the workbook"):
+    with pytest.raises(ReadError, match="notes.xlsx: cannot read the workbook: File is not a zip file"):
         read_workbook(bogus)
     empty = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(empty)
@@ -191,3 +198,18 @@ def test_deleted_hash_column_is_rebuilt_from_text_and_checked_against_the_id(tmp
     path = sheet(tmp_path, {2: ("該当", ""), 5: ("要確認", "")}, lambda ws, col: ws.delete_cols(col["本文ハッシュ"]))
     assert [(d.finding_id, d.text_hash) for d in read_workbook(path).decisions] == [
         record_identity(RECORDS[0])[2:0:-1], record_identity(RECORDS[3])[2:0:-1]]
+
+
+def test_import_goes_on_past_an_unreadable_workbook(tmp_path: Path) -> None:
+    good = sheet(tmp_path, {2: ("該当", "")})
+    store = tmp_path / "r.sqlite"
+    runner = CliRunner()
+    result = runner.invoke(main, ["review", "import", str(tmp_path / "gone.xlsx"), "--store", str(store)])
+    assert result.exit_code == 2 and not store.exists()  # nothing read: no store made
+    assert result.stderr == f"analogscan: error: {tmp_path / 'gone.xlsx'}: cannot read the workbook: No such file or directory\n"
+    result = runner.invoke(main, ["review", "import", str(tmp_path / "gone.xlsx"), str(good), "--store", str(store)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == f"{good}: 1 decisions imported into {store} (山田, " \
+        f"{openpyxl.load_workbook(good).properties.modified.isoformat()}); 3 rows without 判定 skipped"
+    with ReviewStore(store) as db:
+        assert [(d.citation, d.type, d.verdict) for d in db.decisions()] == [("第7条第1項", "visual_inspection", "該当")]

@@ -55,30 +55,29 @@ def import_command(workbooks: tuple[str, ...], store: str) -> None:
     """Read the decisions of edited 点検シート WORKBOOKS into the store (each workbook all or nothing)."""
     from .workbook_import import WorkbookErrors, read_workbook
 
-    failed = 0
-    try:
-        db = ReviewStore(store, create=True)
-    except ReadError as exc:
-        _error(exc)
-        sys.exit(EXIT_USAGE)
-    with db:
-        for path in workbooks:
-            try:
-                found = read_workbook(path)
-            except ReadError as exc:
-                failed += 1
-                _error(exc)
-                continue
-            except WorkbookErrors as exc:
-                failed += 1
-                for line in exc.lines:
-                    _error(line)
-                _error(f"{path}: nothing imported ({len(exc.lines)} problem(s))")
-                continue
-            db.add_import(found.info, found.decisions)
-            who = ", ".join(x for x in (found.info.modified_by, found.info.modified_at) if x) or "no author/date"
-            click.echo(f"{path}: {len(found.decisions)} decisions imported into {store} ({who}); "
-                       f"{found.undecided} rows without 判定 skipped", err=True)
+    read = []
+    for path in workbooks:
+        try:
+            read.append(read_workbook(path))
+        except ReadError as exc:
+            _error(exc)
+        except WorkbookErrors as exc:
+            for line in exc.lines:
+                _error(line)
+            _error(f"{path}: nothing imported ({len(exc.lines)} problem(s))")
+    failed = len(workbooks) - len(read)
+    if read:
+        try:
+            db = ReviewStore(store, create=True)
+        except ReadError as exc:
+            _error(exc)
+            sys.exit(EXIT_USAGE)
+        with db:
+            for found in read:
+                db.add_import(found.info, found.decisions)
+                who = ", ".join(x for x in (found.info.modified_by, found.info.modified_at) if x) or "no author/date"
+                click.echo(f"{found.info.source}: {len(found.decisions)} decisions imported into {store} ({who}); "
+                           f"{found.undecided} rows without 判定 skipped", err=True)
     if failed:
         sys.exit(EXIT_USAGE if failed == len(workbooks) else EXIT_SOME_FAILED)
 

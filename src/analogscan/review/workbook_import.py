@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ..analog_types import TYPE_IDS, TYPE_LABELS
 from ..model import ReadError
@@ -128,8 +129,9 @@ def read_workbook(path: str | Path, now: dt.datetime | None = None) -> WorkbookD
     try:
         data = path.read_bytes()
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReadError(str(path), f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        raise ReadError(str(path), f"cannot read the workbook: {reason}") from None
     try:
         props = wb.properties
         modified = props.modified or props.created
