@@ -213,3 +213,19 @@ def test_import_goes_on_past_an_unreadable_workbook(tmp_path: Path) -> None:
         f"{openpyxl.load_workbook(good).properties.modified.isoformat()}); 3 rows without 判定 skipped"
     with ReviewStore(store) as db:
         assert [(d.citation, d.type, d.verdict) for d in db.decisions()] == [("第7条第1項", "visual_inspection", "該当")]
+
+
+def test_a_unit_changed_twice_is_compared_with_its_latest_decision(tmp_path: Path) -> None:
+    with ReviewStore(tmp_path / "r.sqlite", create=True) as db:
+        for text, verdict in ((T1, "該当"), (T1 + "（改）", "非該当")):
+            r = rec("第7条第1項", "visual_inspection", text, "（立入調査）")
+            write_xlsx([r], tmp_path / "s.xlsx")
+            wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+            ws = wb["点検シート"]
+            ws.cell(2, [c.value for c in ws[1]].index("判定") + 1, verdict)
+            wb.save(tmp_path / "s.xlsx")
+            found = read_workbook(tmp_path / "s.xlsx")
+            db.add_import(found.info, found.decisions)
+        third = rec("第7条第1項", "visual_inspection", T1 + "（再改）", "（立入調査）")
+        [out] = apply_review([third], db)
+    assert (out["review"]["status"], out["review"]["verdict"]) == ("changed", "非該当")

@@ -36,14 +36,16 @@ def _review(status: str, d: Decision | None = None) -> dict[str, str]:
 
 
 def _earlier_version(rec: dict[str, Any], unmatched: list[Decision]) -> Decision | None:
-    """The decision a changed unit most likely had: same type and citation, else same (unique) caption."""
-    same_type = [d for d in unmatched if d.type == rec.get("type")]
+    """The decision a changed unit most likely had: same type and citation, else same (unique) caption;
+    the latest import first (a unit changed twice has the decision on its second text too)."""
+    same_type = sorted((d for d in unmatched if d.type == rec.get("type")), key=lambda d: -d.import_id)
     by_citation = [d for d in same_type if d.citation == (rec.get("citation") or "")]
     if by_citation:
         return by_citation[0]
     caption = rec.get("caption") or ""
     by_caption = [d for d in same_type if caption and d.caption == caption]
-    return by_caption[0] if len(by_caption) == 1 else None
+    latest = [d for d in by_caption if d.import_id == by_caption[0].import_id] if by_caption else []
+    return latest[0] if len(latest) == 1 else None
 
 
 def _document(recs: list[dict[str, Any]], decisions: list[Decision]) -> list[dict[str, Any]]:
