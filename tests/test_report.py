@@ -18,13 +18,15 @@ from analogscan.report import html as html_mod
 from analogscan.report import xlsx as xlsx_mod
 from analogscan.report.spans import segments
 from analogscan.report.table import snippet
+from analogscan.review.identity import record_identity
 
 CREDIT = ("出典：「テクノロジーマップ・技術カタログ」（デジタル庁）"
           "https://www.digital.go.jp/policies/technology-map（analogscan にて加工）")
 
 HEADER = ["自治体", "例規名", "種別", "番号", "条項", "見出し", "条文", "該当語", "類型", "確信度",
           "電子的代替", "電子的代替の根拠", "見直しの方向性", "業務類型", "活用可能な技術", "技術カタログ",
-          "判定", "見直し方針", "unit_id", "出典"]
+          "判定", "見直し方針", "前回判定", "前回見直し方針", "再確認", "unit_id", "出典",
+          "柱書", "類型ID", "本文ハッシュ", "finding_id"]
 
 
 def ev(text: str, word: str, role: str = "trigger", rule: str = "r") -> dict[str, Any]:
@@ -119,7 +121,9 @@ def test_csv_bom_header_and_rows(records: list[dict[str, Any]], tmp_path: Path) 
         "空家等に立ち入らせ、立ち入らせ、その、状況を調査、調査させる", "目視", "0.91", "なし", "",
         "フェーズ2「情報収集の遠隔化、人による評価」", "検査・点検・監査",
         "カメラ（画像・動画・衛星画像）、無人航空機・ドローン",
-        "目視等による施工・経年劣化・安全措置対策状況等確認", "", "", "akiya#5-1", "akiya.html"]
+        "目視等による施工・経年劣化・安全措置対策状況等確認", "", "", "", "", "", "akiya#5-1", "akiya.html",
+        "", "visual_inspection", *record_identity(records[0])[1:]]
+    assert [len(x) for x in rows[1][-2:]] == [16, 16]
     assert rows[2][7:16] == ["掲示場に掲示", "書面掲示", "0.80", "あり", "ウェブサイトへの掲載", "", "", "", ""]
     assert rows[3][7:12] == ["フレキシブルディスク、磁気ディスク", "FD等記録媒体", "0.88", "あり", "電磁的方法"]
     assert rows[4][6:10] == [T4, "常駐させ", "常駐・専任", "0.56"]
@@ -139,7 +143,7 @@ def test_xlsx_review_sheet(xlsx_path: Path, records: list[dict[str, Any]]) -> No
     ws = wb["点検シート"]
     assert [c.value for c in ws[1]] == HEADER
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:T5"
+    assert ws.auto_filter.ref == "A1:AA5"
     (dv,) = ws.data_validations.dataValidation
     assert (dv.type, dv.formula1, str(dv.sqref)) == ("list", '"該当,非該当,要確認"', "Q2:Q5")
     assert [ws.cell(r, 7).value for r in range(2, 6)] == [T1, T2, T3, T4]
@@ -192,7 +196,7 @@ def test_xlsx_summary_chart_and_legend(xlsx_path: Path) -> None:
     assert '<c:barDir val="bar"/>' in chart and "集計!$B$2:$B$10" in chart and "集計!$A$2:$A$10" in chart
     legend = wb["凡例・出典"]
     assert (legend["A1"].value, legend["B1"].value) == ("出典", CREDIT)
-    assert [legend.cell(r, 1).value for r in range(5, 25)] == HEADER
+    assert [legend.cell(r, 1).value for r in range(5, 5 + len(HEADER))] == HEADER
 
 
 def test_html_marks_escape_and_offline(records: list[dict[str, Any]], tmp_path: Path) -> None:

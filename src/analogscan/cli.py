@@ -73,6 +73,10 @@ from .techmap.cli import techmap_command  # noqa: E402
 
 main.add_command(techmap_command, "techmap")
 
+from .review.cli import open_review_store, review_command, with_review  # noqa: E402
+
+main.add_command(review_command, "review")
+
 
 def _progress(enabled: bool):
     """A rich progress bar on stderr for long runs (only when stderr is a terminal)."""
@@ -126,8 +130,12 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--high-recall", is_flag=True,
               help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
+@click.option("--review", "review_store", type=click.Path(dir_okay=False),
+              help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
+@click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, top: int) -> None:
+         min_score: float | None, no_model: bool, high_recall: bool, top: int, review_store: str | None,
+         show_dismissed: bool) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .report import format_from_extension, write_report
 
@@ -137,6 +145,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter(str(exc), param_hint="-o") from None
     if fmt == "xlsx" and not output:
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    store = open_review_store(review_store) if review_store else None
     detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
     records = []
@@ -145,6 +154,8 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         for doc in log.documents_from(paths):
             records.extend(f.record() for f in detector.document_findings(doc))
             progress.advance(task)
+    if store is not None:
+        records = with_review(records, store, show_dismissed)
     if log.documents:
         if fmt == "table" and not output:
             write_report(records, "table", None, top=top)

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..review.identity import record_identity
 from .labels import DEFAULT_CREDIT, finding_type_label
 
 SEP = "、"
@@ -13,7 +14,8 @@ SEP = "、"
 COLUMNS: tuple[str, ...] = (
     "自治体", "例規名", "種別", "番号", "条項", "見出し", "条文", "該当語", "類型", "確信度",
     "電子的代替", "電子的代替の根拠", "見直しの方向性", "業務類型", "活用可能な技術", "技術カタログ",
-    "判定", "見直し方針", "unit_id", "出典",
+    "判定", "見直し方針", "前回判定", "前回見直し方針", "再確認", "unit_id", "出典",
+    "柱書", "類型ID", "本文ハッシュ", "finding_id",
 )
 
 COLUMN_NOTES: dict[str, str] = {
@@ -35,8 +37,15 @@ COLUMN_NOTES: dict[str, str] = {
     "技術カタログ": "対応する技術カタログの分類",
     "判定": "担当者が記入（該当／非該当／要確認）",
     "見直し方針": "担当者が記入",
+    "前回判定": "前回の点検での判定（--review で照合したとき）",
+    "前回見直し方針": "前回の点検での見直し方針",
+    "再確認": "要＝前回判定の後に条文が変わった／新規＝前回の判定なし",
     "unit_id": "条項の識別子（再実行しても変わらない）",
     "出典": "読み込んだファイルまたはURL",
+    "柱書": "号の場合の項の柱書（照合に使う）",
+    "類型ID": "類型の識別子（照合に使う。変更しないでください）",
+    "本文ハッシュ": "正規化した条文の要約値（照合に使う。変更しないでください）",
+    "finding_id": "例規・条文・類型から決まる識別子（条番号が変わっても同じ。変更しないでください）",
 }
 
 
@@ -84,13 +93,32 @@ def row_values(rec: Mapping[str, Any]) -> dict[str, Any]:
         "確信度": float(rec.get("score") or 0.0),
         "電子的代替": "あり" if rec.get("digital_alternative") else "なし",
         "電子的代替の根拠": digital_words(rec),
-        "判定": "",
-        "見直し方針": "",
         "unit_id": rec.get("unit_id") or "",
         "出典": rec.get("source") or "",
+        "柱書": rec.get("context") or "",
+        "類型ID": rec.get("type") or "",
     }
+    _, row["本文ハッシュ"], row["finding_id"] = record_identity(rec)
     row.update(techmap_fields(rec))
+    row.update(review_fields(rec))
     return row
+
+
+RECHECK = {"changed": "要", "new": "新規"}
+
+
+def review_fields(rec: Mapping[str, Any]) -> dict[str, str]:
+    """判定, 見直し方針 (pre-filled when an earlier decision carries over unchanged), 前回判定,
+    前回見直し方針 and 再確認, from ``rec["review"]`` (set by ``scan --review``; "" when absent)."""
+    rv = rec.get("review") or {}
+    carried = rv.get("status") == "carried"
+    return {
+        "判定": rv.get("verdict", "") if carried else "",
+        "見直し方針": rv.get("policy", "") if carried else "",
+        "前回判定": rv.get("verdict", ""),
+        "前回見直し方針": rv.get("policy", ""),
+        "再確認": RECHECK.get(rv.get("status", ""), ""),
+    }
 
 
 def credit(records: Iterable[Mapping[str, Any]]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomic import atomic_writer
-from .fields import credit, digital_words, document_key, matched_words, techmap_fields
+from .fields import credit, digital_words, document_key, matched_words, review_fields, techmap_fields
 from .labels import finding_type_label
 from .spans import DIGITAL, MATCH, context_spans, segments, text_spans
 from .summary import summarize
@@ -29,6 +29,7 @@ table.sum td.n{text-align:right}table.sum tr.total{font-weight:bold}
 .head{font-weight:bold}.badge{display:inline-block;border-radius:3px;padding:0 .4em;margin-left:.4em;font-size:.85em;background:#dde7f7}
 .badge.dig{background:#d9f2d9}.lead{color:#666;white-space:pre-wrap}.text{white-space:pre-wrap}
 mark{background:#ffe08a;font-weight:bold}span.dig{background:#c9efc9}
+.badge.prev{background:#eee}.badge.recheck{background:#f8cbad}
 .meta{font-size:.85em;color:#555}footer{margin-top:2em;font-size:.85em;color:#555;border-top:1px solid #ccc;padding-top:.5em}
 """
 
@@ -136,6 +137,11 @@ def _finding(rec: Mapping[str, Any]) -> str:
     badges = f'<span class="badge">{escape(finding_type_label(rec))}</span><span class="badge">確信度 {score:.2f}</span>'
     if rec.get("digital_alternative"):
         badges += '<span class="badge dig">電子的代替あり</span>'
+    review = review_fields(rec)
+    if review["前回判定"]:
+        badges += f'<span class="badge prev">前回判定 {escape(review["前回判定"])}</span>'
+    if review["再確認"]:
+        badges += f'<span class="badge recheck">再確認 {escape(review["再確認"])}</span>'
     cap = f" {escape(rec['caption'])}" if rec.get("caption") else ""
     out = [f'<article class="finding" data-type="{escape(type_id)}" data-score="{score:.4f}">',
            f'<div class="head">{escape(rec.get("citation") or "")}{cap}{badges}</div>']
@@ -143,7 +149,7 @@ def _finding(rec: Mapping[str, Any]) -> str:
         out.append(f'<div class="lead">{highlighted(ctx, context_spans(rec))}</div>')
     out.append(f'<div class="text">{highlighted(rec.get("text") or "", text_spans(rec))}</div>')
     meta = [("該当語", matched_words(rec)), ("電子的代替の根拠", digital_words(rec))]
-    meta += list(techmap_fields(rec).items())
+    meta += list(techmap_fields(rec).items()) + [("前回見直し方針", review["前回見直し方針"])]
     shown = "　".join(f"{k}：{escape(v)}" for k, v in meta if v)
     if shown:
         out.append(f'<div class="meta">{shown}</div>')

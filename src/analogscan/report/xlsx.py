@@ -74,7 +74,7 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
             elif name == "確信度":
                 ws.write_number(r, col, value, score)
             elif name in ("判定", "見直し方針"):
-                ws.write_blank(r, col, None, entry)
+                ws.write(r, col, _clean(value), entry)
             else:
                 ws.write_string(r, col, _clean(str(value)), cell)
             if name != "条文":

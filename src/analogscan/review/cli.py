@@ -1,0 +1,102 @@
+"""``analogscan review import|export``: the staff's 点検シート decisions in and labelled units out."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from typing import Any
+
+import click
+
+from ..model import ReadError
+from .store import ReviewStore
+
+DEFAULT_STORE = "review.sqlite"
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, type=click.Path(dir_okay=False),
+                            help="The review store (SQLite).")
+
+
+def _error(message: object) -> None:
+    click.echo(f"analogscan: error: {message}", err=True)
+
+
+def open_review_store(path: str) -> ReviewStore:
+    """The store for ``scan --review``; a one-line error and exit 2 when it is missing or not a store."""
+    try:
+        return ReviewStore(path)
+    except ReadError as exc:
+        _error(exc)
+        sys.exit(EXIT_USAGE)
+
+
+def with_review(records: list[dict[str, Any]], store: ReviewStore, show_dismissed: bool) -> list[dict[str, Any]]:
+    """The findings with the earlier decisions applied (the store is closed after); a summary on stderr."""
+    from .apply import apply_review
+
+    counts: Counter[str] = Counter()
+    with store:
+        out = list(apply_review(records, store, show_dismissed, counts))
+    click.echo(f"review: {counts['carried']} carried, {counts['hidden']} hidden (非該当 before), "
+               f"{counts['changed']} changed since the decision (再確認 要), {counts['new']} new", err=True)
+    return out
+
+
+@click.group("review")
+def review_command() -> None:
+    """Carry the staff's 判定 and 見直し方針 from one scan to the next, and learn from them."""
+
+
+@review_command.command("import")
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@store_option
+def import_command(workbooks: tuple[str, ...], store: str) -> None:
+    """Read the decisions of edited 点検シート WORKBOOKS into the store (each workbook all or nothing)."""
+    from .workbook_import import WorkbookErrors, read_workbook
+
+    read = []
+    for path in workbooks:
+        try:
+            read.append(read_workbook(path))
+        except ReadError as exc:
+            _error(exc)
+        except WorkbookErrors as exc:
+            for line in exc.lines:
+                _error(line)
+            _error(f"{path}: nothing imported ({len(exc.lines)} problem(s))")
+    failed = len(workbooks) - len(read)
+    if read:
+        try:
+            db = ReviewStore(store, create=True)
+        except ReadError as exc:
+            _error(exc)
+            sys.exit(EXIT_USAGE)
+        with db:
+            for found in read:
+                db.add_import(found.info, found.decisions)
+                who = ", ".join(x for x in (found.info.modified_by, found.info.modified_at) if x) or "no author/date"
+                click.echo(f"{found.info.source}: {len(found.decisions)} decisions imported into {store} ({who}); "
+                           f"{found.undecided} rows without 判定 skipped", err=True)
+    if failed:
+        sys.exit(EXIT_USAGE if failed == len(workbooks) else EXIT_SOME_FAILED)
+
+
+@review_command.command("export")
+@click.option("--labels", "labels_path", required=True, type=click.Path(dir_okay=False),
+              help="Write the decided units here (annotation-guide JSONL).")
+@store_option
+def export_command(labels_path: str, store: str) -> None:
+    """Write the stored decisions as labelled units for `analogscan train`."""
+    from .export import write_labels
+
+    try:
+        with ReviewStore(store) as db:
+            counts = write_labels(db.decisions(), labels_path)
+    except ReadError as exc:
+        _error(exc)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{labels_path}: {counts.units} units ({counts.positive} with a type), "
+               f"{counts.left_out_unsure} units with 要確認 left out"
+               + (f", {counts.left_out_untyped} 種別要確認 units judged 該当 without a type left out"
+                  if counts.left_out_untyped else ""), err=True)
