@@ -36,6 +36,8 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         "positives": {t: sum(t in u.labels for u in units) for t in TYPE_IDS},
         "threshold": {t: detector.threshold(t) for t in TYPE_IDS},
         "any_threshold": detector.any_thresholds(),
+        "municipal_type_scale": (detector.model.threshold.get("municipal_type_scale")
+                                 if detector.model is not None and detector.min_score is None else None),
         "model": getattr(detector.model, "name", None),
         "rules_version": detector.rules.version,
         "tool": tool.as_dict(),
@@ -78,6 +80,8 @@ def print_evaluation(result: dict[str, Any]) -> None:
     if anyt:
         console.print("any analog type threshold (national/municipal): the any-head probability at which a unit "
                       "no type passed becomes a 種別要確認 finding")
+    if scale := result.get("municipal_type_scale"):
+        console.print(f"thr: the type thresholds for national laws; on municipal rules they are × {scale:.2f}")
     u = tool.get("unspecified")
     if u and u["tp"] + u["fp"]:
         console.print(f"種別要確認 (analog, type uncertain; counted for 'any analog type' only): {u['tp'] + u['fp']} "
