@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_limits import limit_options
 from .ingest import read_paths
+from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
 from .report.atomic import atomic_writer
 
@@ -28,8 +30,8 @@ class InputLog:
         self.documents = 0
         self.failures = 0
 
-    def documents_from(self, paths: tuple[str, ...]) -> Iterator[Document]:
-        for item in read_paths(paths):
+    def documents_from(self, paths: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
+        for item in read_paths(paths, limits):
             if isinstance(item, ReadError):
                 self.failures += 1
                 click.echo(f"analogscan: error: {item}", err=True)
@@ -50,14 +52,15 @@ def main() -> None:
 
 
 @main.command()
+@limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
-def units(paths: tuple[str, ...], output: str | None) -> None:
+def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     """Print the provision units read from PATHS (files, directories, .zip), one JSON object a line."""
     log = InputLog()
 
     def lines() -> Iterator[str]:
-        for doc in log.documents_from(paths):
+        for doc in log.documents_from(paths, limits):
             for unit in doc.units:
                 yield json.dumps(unit_record(doc, unit), ensure_ascii=False) + "\n"
 
@@ -116,6 +119,7 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 
 
 @main.command()
+@limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
@@ -127,7 +131,7 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
               help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, top: int) -> None:
+         min_score: float | None, no_model: bool, high_recall: bool, top: int, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .report import format_from_extension, write_report
 
@@ -142,7 +146,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
     records = []
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)
-        for doc in log.documents_from(paths):
+        for doc in log.documents_from(paths, limits):
             records.extend(f.record() for f in detector.document_findings(doc))
             progress.advance(task)
     if log.documents:
