@@ -1,7 +1,7 @@
 """The ``analogscan`` command line.
 
 Exit codes: 0 all inputs read; 1 some inputs could not be read (each named on stderr, the
-rest processed); 2 usage error or nothing could be read.
+rest processed); 2 usage error or nothing could be read; 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
 from .report.atomic import atomic_writer
+from .signals import InterruptibleGroup
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +46,7 @@ class InputLog:
         return EXIT_SOME_FAILED if self.failures else EXIT_OK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=InterruptibleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="analogscan")
 def main() -> None:
     """Find analog regulations (アナログ規制) in 例規集 and national laws."""
