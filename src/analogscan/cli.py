@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_limits import limit_options
+from .cli_safety import check_output_is_no_input, limit_options
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
@@ -58,6 +58,7 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
 def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     """Print the provision units read from PATHS (files, directories, .zip), one JSON object a line."""
+    check_output_is_no_input(output, paths)
     log = InputLog()
 
     def lines() -> Iterator[str]:
@@ -142,6 +143,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter(str(exc), param_hint="-o") from None
     if fmt == "xlsx" and not output:
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    check_output_is_no_input(output, paths)
     detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
     records = []

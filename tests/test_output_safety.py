@@ -1,0 +1,37 @@
+"""An output path that is one of the inputs is refused before anything is read or written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from analogscan.cli import main
+
+TEXT = "○見本町公告式規則\n第1条 告示は、役場前の掲示場に掲示して公示する。\n"
+
+
+def test_output_equal_to_an_input_file(tmp_path: Path) -> None:
+    src = tmp_path / "rule.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    for args in (["units", str(src), "-o", str(src)], ["scan", str(src), "--format", "jsonl", "-o", str(src)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2
+        assert f"Invalid value for -o: {src} is one of the inputs ({src}); inputs are never overwritten" in result.stderr
+        assert src.read_text(encoding="utf-8") == TEXT
+
+
+def test_existing_file_inside_an_input_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "reiki"
+    folder.mkdir()
+    (folder / "rule.txt").write_text(TEXT, encoding="utf-8")
+    old = folder / "units.jsonl"
+    old.write_text('{"id": "x", "text": "告示は掲示する。"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["units", str(folder), "-o", str(old)])
+    assert result.exit_code == 2 and "inputs are never overwritten" in result.stderr
+    assert old.read_text(encoding="utf-8") == '{"id": "x", "text": "告示は掲示する。"}\n'
+    # a new file in the input folder is fine (and hidden while it is written)
+    new = folder / "new.jsonl"
+    result = CliRunner().invoke(main, ["units", str(folder), "-o", str(new)])
+    assert result.exit_code == 0
+    assert new.read_text(encoding="utf-8").count("\n") == 2
