@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
@@ -111,6 +112,20 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
         z + "inner.zip": "archive inside an archive, not opened (unpack it first)",
         z + "link.txt": "symbolic link in archive, not followed",
     })
+    # the header says 100 bytes, the member inflates to 2 MB: reading stops at the header's size, the CRC fails
+    liar = bytearray(_zip({"liar.txt": (GOOD_TEXT * 20000).encode("utf-8")}))
+    struct.pack_into("<I", liar, 22, 100)  # local header: uncompressed size
+    struct.pack_into("<I", liar, liar.index(b"PK\x01\x02") + 24, 100)  # central directory: the same
+    put("h25_lying_header.zip", bytes(liar), "")
+    del expected["h25_lying_header.zip"]
+    expected["h25_lying_header.zip!liar.txt"] = "cannot extract: Bad CRC-32 for file 'liar.txt'"
+    # Reiki-Base markup nested 50,000 deep: libxml2 stops at its depth limit, nothing readable is left
+    put("h26_deep_reikibase.html", '<html><body><div id="primaryInner"><div class="eline">' + "<span>" * 50_000
+        + "第1条 掲示する。" + "</span>" * 50_000 + "</div></div></body></html>",
+        "no provision text found (read as reikibase)")
+    # hidden folders are not read at all (no error line either)
+    put(".git/HEAD", junk(100, nul=True), "")
+    del expected[".git/HEAD"]
     # --- the file system
     os.symlink(secret, folder / "h20_link_to_secret.txt")
     expected["h20_link_to_secret.txt"] = SYMLINK

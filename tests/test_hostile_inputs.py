@@ -60,7 +60,7 @@ def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
 
 
 def test_at_least_twenty_hostile_inputs(rule_book: dict) -> None:
-    assert len(rule_book["expected"]) == 29
+    assert len(rule_book["expected"]) == 31
 
 
 def test_scan_completes_with_exit_1(rule_book: dict) -> None:
@@ -93,3 +93,17 @@ def test_no_secret_leaks_and_inputs_untouched(rule_book: dict) -> None:
     assert SECRET not in rule_book["out"].read_text(encoding="utf-8")
     assert SECRET not in rule_book["result"].stderr
     assert rule_book["after"] == {**rule_book["before"], str(rule_book["out"]): rule_book["after"][str(rule_book["out"])]}
+
+
+def test_entities_in_html_are_not_expanded(tmp_path: Path, repo: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    page = (repo / "corpora" / "samples" / "katsuragi-reikibase" / "k518RG00000012.html").read_text(encoding="utf-8")
+    dtd = f'<!DOCTYPE html [<!ENTITY x SYSTEM "{secret.as_uri()}"><!ENTITY y "{SECRET}">]>'
+    hostile = tmp_path / "page.html"
+    hostile.write_text(dtd + page.split("\n", 1)[1].replace("表彰", "表彰&x;&y;", 3), encoding="utf-8")
+    result = CliRunner().invoke(main, ["units", str(hostile)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 24 and SECRET not in result.stdout
+    assert records[0]["title"] == "かつらぎ町表彰&x;&y;規程"

@@ -35,3 +35,21 @@ def test_existing_file_inside_an_input_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["units", str(folder), "-o", str(new)])
     assert result.exit_code == 0
     assert new.read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_terminal_table_passes_no_escape_sequence_from_the_input() -> None:
+    import io
+
+    from rich.console import Console
+
+    from analogscan.report import print_table
+
+    text = "\x1b[2J\x1b]0;pwned\x07告示は、掲示場に掲示する。"
+    start = text.index("掲示場")
+    rec = {"title": "\x1b[8m見本町規則", "citation": "第1条\x9b", "type": "document_posting", "score": 0.9, "text": text,
+           "evidence": [{"start": start, "end": start + 3, "text": "掲示場", "rule_id": "r"}]}
+    buf = io.StringIO()
+    print_table([rec], Console(file=buf, width=200, no_color=True, highlight=False))
+    out = buf.getvalue()
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    assert "│  [2J ]0;pwned 告示は、掲示場に掲示する。 │" in out and "│  [8m見本町規則 │ 第1条  │" in out
