@@ -123,6 +123,10 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
     put("h26_deep_reikibase.html", '<html><body><div id="primaryInner"><div class="eline">' + "<span>" * 50_000
         + "第1条 掲示する。" + "</span>" * 50_000 + "</div></div></body></html>",
         "no provision text found (read as reikibase)")
+    page = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "katsuragi-reikibase"
+            / "k518RG00000012.html").read_bytes()
+    cut = page.index("表彰".encode("utf-8"), len(page) // 2) + 2  # inside 表
+    put("h27_cut_download.html", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
     # hidden folders are not read at all (no error line either)
     put(".git/HEAD", junk(100, nul=True), "")
     del expected[".git/HEAD"]

@@ -60,7 +60,7 @@ def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
 
 
 def test_at_least_twenty_hostile_inputs(rule_book: dict) -> None:
-    assert len(rule_book["expected"]) == 31
+    assert len(rule_book["expected"]) == 32
 
 
 def test_scan_completes_with_exit_1(rule_book: dict) -> None:
@@ -107,3 +107,14 @@ def test_entities_in_html_are_not_expanded(tmp_path: Path, repo: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 24 and SECRET not in result.stdout
     assert records[0]["title"] == "かつらぎ町表彰&x;&y;規程"
+
+
+def test_wrong_declared_charset_falls_back_to_detection(repo: Path) -> None:
+    from analogscan.ingest import read_bytes
+
+    page = (repo / "corpora" / "samples" / "katsuragi-reikibase" / "k518RG00000012.html").read_bytes()
+    wrong = page.replace(b"charset=utf-8", b"charset=Shift_JIS")
+    assert wrong.count(b"Shift_JIS") == 1
+    [right_doc], [wrong_doc] = read_bytes(page, "a.html", "a"), read_bytes(wrong, "a.html", "a")
+    assert [u.text for u in wrong_doc.units] == [u.text for u in right_doc.units]
+    assert len(right_doc.units) == 24
