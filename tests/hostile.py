@@ -127,6 +127,9 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
             / "k518RG00000012.html").read_bytes()
     cut = page.index("表彰".encode("utf-8"), len(page) // 2) + 2  # inside 表
     put("h27_cut_download.html", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
+    deep_json = '{"id": "x", "text": "掲示する。", "path": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    put("h28_deep_json.jsonl", deep_json, "line 1: JSON nested too deeply")
+    put("h29_deep_json.dat", deep_json, UNKNOWN)  # crashed the whole run: sniffing raised RecursionError
     # hidden folders are not read at all (no error line either)
     put(".git/HEAD", junk(100, nul=True), "")
     del expected[".git/HEAD"]

@@ -60,7 +60,7 @@ def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
 
 
 def test_at_least_twenty_hostile_inputs(rule_book: dict) -> None:
-    assert len(rule_book["expected"]) == 32
+    assert len(rule_book["expected"]) == 34
 
 
 def test_scan_completes_with_exit_1(rule_book: dict) -> None:

@@ -49,7 +49,10 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
         text, _encoding = decode(data)
     except DecodeError as exc:
         raise ReadError(source, str(exc)) from None
-    fmt = sniff(text, source)
+    try:
+        fmt = sniff(text, source)
+    except Exception as exc:  # never expected; still one line for this file, never a crashed run
+        raise ReadError(source, f"cannot tell the format: {type(exc).__name__}: {exc}") from None
     if fmt is None:
         raise ReadError(source, "unknown format (not Reiki-Base, D1-Law, e-Gov XML, JSONL or 例規 plain text)")
     try:
