@@ -100,3 +100,12 @@ def test_ratio_is_checked_only_for_big_members() -> None:
 def test_error_text_is_one_line(tmp_path: Path) -> None:
     err = ReadError("a\nb\u202e.txt", "bad\r\nreason")
     assert str(err) == "a\\x0ab\\u202e.txt: bad\\x0d\\x0areason"
+
+
+def test_a_path_the_system_refuses_is_one_error(tmp_path: Path) -> None:
+    name = str(tmp_path / ("a" * 300))
+    good = tmp_path / "rule.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    items = list(read_paths([name, good]))
+    assert [str(i) if isinstance(i, ReadError) else i.doc_id for i in items] == [
+        f"{name}: cannot open: File name too long", "rule"]

@@ -53,3 +53,15 @@ def test_terminal_table_passes_no_escape_sequence_from_the_input() -> None:
     out = buf.getvalue()
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert "│  [2J ]0;pwned 告示は、掲示場に掲示する。 │" in out and "│  [8m見本町規則 │ 第1条  │" in out
+
+
+def test_units_keep_the_earlier_output_when_nothing_could_be_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out" / "units.jsonl"
+    out.parent.mkdir()
+    out.write_text("earlier\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["units", str(empty), "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (2, f"analogscan: error: {empty}: empty file\n")
+    assert out.read_text(encoding="utf-8") == "earlier\n"
+    assert [p.name for p in out.parent.iterdir()] == ["units.jsonl"]

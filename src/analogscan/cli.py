@@ -6,6 +6,7 @@ rest processed); 2 usage error or nothing could be read; 130 interrupted (Ctrl-C
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,10 @@ from .report.atomic import atomic_writer
 from .signals import InterruptibleGroup
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class NothingRead(Exception):
+    """No input could be read: an output file would be empty, so none is written."""
 
 
 class InputLog:
@@ -67,8 +72,10 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
                 yield json.dumps(unit_record(doc, unit), ensure_ascii=False) + "\n"
 
     if output:
-        with atomic_writer(Path(output)) as fh:
+        with contextlib.suppress(NothingRead), atomic_writer(Path(output)) as fh:
             fh.writelines(lines())
+            if not log.documents:
+                raise NothingRead  # discards the empty output: an earlier file stays as it was
     else:
         sys.stdout.writelines(lines())
     sys.exit(log.exit_code())

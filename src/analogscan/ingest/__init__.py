@@ -170,13 +170,19 @@ def read_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS) -> 
     """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for f in iter_files(path):
+        try:  # a name too long, a folder that cannot be listed …: one line for this path
+            is_dir, exists = path.is_dir(), path.exists()
+            files = iter_files(path) if is_dir else []
+        except OSError as exc:
+            yield ReadError(str(path), f"cannot open: {exc.strerror or exc}")
+            continue
+        if is_dir:
+            for f in files:
                 if f.is_symlink():
                     yield ReadError(str(f), "symbolic link inside a folder, not followed (give its target instead)")
                     continue
                 yield from _read_file(f, PurePosixPath(path.name) / f.relative_to(path).as_posix(), limits)
-        elif path.exists():
+        elif exists:
             yield from _read_file(path, PurePosixPath(path.name), limits)
         else:
             yield ReadError(str(path), "no such file or directory")
