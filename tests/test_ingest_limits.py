@@ -49,14 +49,22 @@ def test_file_limit_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_zip_members_share_one_archive_budget(tmp_path: Path) -> None:
-    data = TEXT.encode("utf-8")
+    data = (TEXT + "第3条 告示は、掲示場に掲示する。\n" * 30).encode("utf-8")
     path = _zip(tmp_path / "rb.zip", {"a.txt": data, "b.txt": data, "c.txt": data})
+    assert path.stat().st_size < 2 * len(data)  # the zip file itself is within the limit
     items = list(read_paths([path], Limits(max_archive_bytes=2 * len(data) + 10)))
     assert [(type(i).__name__, i.doc_id if isinstance(i, Document) else str(i)) for i in items] == [
         ("Document", "rb/a"), ("Document", "rb/b"),
         ("ReadError", f"{path}: archive too large (over {2 * len(data) + 10:,} bytes uncompressed); "
                       "the remaining members are not read"),
     ]
+
+
+def test_zip_file_over_the_archive_limit_is_not_opened(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "rb.zip", {"a.txt": TEXT.encode("utf-8")})
+    size = path.stat().st_size
+    assert [str(i) for i in read_paths([path], Limits(max_archive_bytes=100))] == [
+        f"{path}: archive too large ({size:,} bytes > 100 bytes)"]
 
 
 def test_member_read_stops_at_the_limit_whatever_the_header_says() -> None:

@@ -89,6 +89,10 @@ def _wanted(name: str) -> bool:
 
 def _read_zip(path: Path, prefix: PurePosixPath, limits: Limits) -> Iterator[Document | ReadError]:
     try:
+        if path.stat().st_size > limits.max_archive_bytes:  # its directory alone could fill the memory
+            yield ReadError(str(path), f"archive too large ({size_text(path.stat().st_size)} > "
+                                       f"{size_text(limits.max_archive_bytes)})")
+            return
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield ReadError(str(path), f"broken zip archive: {exc}")
