@@ -19,7 +19,7 @@ from analogscan.ingest import d1law, egov_xml, jsonl, plaintext, read_bytes, rei
 from analogscan.model import Document, ReadError
 from analogscan.nlp.tokens import pieces
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 WORDS = ["第1条", "第2条の2", "第十条", "第3条（掲示）", "第1", "第2章 総則", "第1節", "2", "３", "10", "(1)", "（２）",
