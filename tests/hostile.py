@@ -143,3 +143,14 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
     put("h23_name\nwith\x1b[31mcontrol.txt", b"", "empty file")
     put("h24_vendor.html", '<!DOCTYPE html><html><body><div class="x">第1条 掲示する。</div></body></html>', UNKNOWN)
     return expected
+
+
+if __name__ == "__main__":  # python tests/hostile.py DIR — a folder to try by hand: analogscan scan DIR/reiki
+    import shutil
+    import sys
+
+    base = Path(sys.argv[1])
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpora" / "samples", base / "reiki")
+    (base / "secret.txt").write_text("第1条 秘密を掲示する。\n", encoding="utf-8")
+    (base / "outside").mkdir()
+    print(f"{len(make_hostile(base / 'reiki', base / 'secret.txt', base / 'outside'))} hostile inputs in {base / 'reiki'}")
