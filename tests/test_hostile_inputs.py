@@ -85,7 +85,7 @@ def test_each_bad_file_reported_once_in_one_line(rule_book: dict) -> None:
 def test_findings_equal_a_clean_run(rule_book: dict) -> None:
     clean = rule_book["clean"].read_text(encoding="utf-8")
     # the bundled samples give findings in every format (their number follows the rules and model)
-    assert {json.loads(line)["format"] for line in clean.splitlines()} == {"d1law", "egov_xml", "text"}
+    assert {json.loads(line)["format"] for line in clean.splitlines()} >= {"d1law", "egov_xml", "text"}
     assert rule_book["out"].read_text(encoding="utf-8") == clean
 
 
