@@ -14,6 +14,7 @@ import analogscan.cli
 import analogscan.ingest
 from analogscan.cli import main
 from analogscan.ingest import read_paths
+from analogscan.ingest.limits import Limits
 from analogscan.model import Document, ReadError
 
 GOOD = (
@@ -74,15 +75,17 @@ def test_truncated_egov_xml(tmp_path: Path) -> None:
     assert "\n" not in str(err)
 
 
-def test_huge_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analogscan.ingest, "MAX_BYTES", 100)
+def test_huge_file(tmp_path: Path) -> None:
+    limits = Limits(max_file_bytes=100)
     path = _write(tmp_path / "huge.txt", GOOD)
-    assert len(GOOD.encode("utf-8")) > 100
-    assert str(_only_error(path)) == f"{path}: file too large"
+    size = len(GOOD.encode("utf-8"))
+    assert size > 100
+    [err] = read_paths([path], limits)
+    assert str(err) == f"{path}: file too large ({size:,} bytes > 100 bytes limit; raise it with --max-file-mb)"
     # the same limit holds for bytes handed over directly (e.g. a zip member)
     with pytest.raises(ReadError) as info:
-        analogscan.ingest.read_bytes(GOOD.encode("utf-8"), "mem.txt", "mem")
-    assert info.value.reason == "file too large (0 MiB > 0 MiB)"
+        analogscan.ingest.read_bytes(GOOD.encode("utf-8"), "mem.txt", "mem", limits)
+    assert info.value.reason == f"file too large ({size:,} bytes > 100 bytes limit; raise it with --max-file-mb)"
 
 
 def test_missing_path(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from analogscan.ingest import read_bytes
+from analogscan.ingest import egov_xml, read_bytes
 from analogscan.ingest.sniff import sniff
 from analogscan.model import Document, ReadError
 
@@ -309,9 +309,14 @@ def test_external_entity_is_not_expanded(tmp_path: Path) -> None:
         '<Paragraph Num="1"><ParagraphNum/><ParagraphSentence><Sentence>前&xxe;中&sec;後</Sentence>'
         "</ParagraphSentence></Paragraph></MainProvision></LawBody></Law>"
     )
-    doc = _read(xml.encode("utf-8"), "xxe")
-    assert [u.text for u in doc.units] == ["前中後"]
-    assert "root:" not in doc.text and "TOPSECRET" not in doc.text and "&" not in doc.text
+    with pytest.raises(ReadError) as info:
+        _read(xml.encode("utf-8"), "xxe")
+    assert info.value.reason == ("XML with a DTD or entity declarations refused (e-Gov XML has none; "
+                                 "entities are never expanded)")
+    # and the parser itself, should a DTD ever get past that check, expands nothing
+    root = etree.fromstring(xml.encode("utf-8"), egov_xml._parser())
+    etree.strip_elements(root, etree.Entity, with_tail=False)
+    assert "".join(root.itertext()) == "xt前中後"
 
 
 def test_truncated_xml_raises_read_error(kenchiku_path: Path) -> None:

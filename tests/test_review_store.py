@@ -252,3 +252,14 @@ def test_a_unit_changed_twice_is_compared_with_its_latest_decision(tmp_path: Pat
         third = rec("第7条第1項", "visual_inspection", T1 + "（再改）", "（立入調査）")
         [out] = apply_review([third], db)
     assert (out["review"]["status"], out["review"]["verdict"]) == ("changed", "非該当")
+
+
+def test_carried_policy_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    carried = {**RECORDS[0], "review": {"status": "carried", "verdict": "該当", "policy": "=HYPERLINK(\"x\")"}}
+    path = tmp_path / "carried.xlsx"
+    write_xlsx([carried], path)
+    ws = openpyxl.load_workbook(path)["点検シート"]
+    col = {c.value: c.column for c in ws[1]}
+    cell = ws.cell(2, col["見直し方針"])
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=HYPERLINK(\"x\")", "s", True)
+    assert ws.cell(2, col["判定"]).value == "該当"

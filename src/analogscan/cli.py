@@ -1,11 +1,12 @@
 """The ``analogscan`` command line.
 
 Exit codes: 0 all inputs read; 1 some inputs could not be read (each named on stderr, the
-rest processed); 2 usage error or nothing could be read.
+rest processed); 2 usage error or nothing could be read; 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -14,11 +15,18 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_safety import check_output_is_no_input, limit_options
 from .ingest import read_paths
+from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
 from .report.atomic import atomic_writer
+from .signals import InterruptibleGroup
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class NothingRead(Exception):
+    """No input could be read: an output file would be empty, so none is written."""
 
 
 class InputLog:
@@ -28,8 +36,8 @@ class InputLog:
         self.documents = 0
         self.failures = 0
 
-    def documents_from(self, paths: tuple[str, ...]) -> Iterator[Document]:
-        for item in read_paths(paths):
+    def documents_from(self, paths: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
+        for item in read_paths(paths, limits):
             if isinstance(item, ReadError):
                 self.failures += 1
                 click.echo(f"analogscan: error: {item}", err=True)
@@ -43,27 +51,31 @@ class InputLog:
         return EXIT_SOME_FAILED if self.failures else EXIT_OK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=InterruptibleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="analogscan")
 def main() -> None:
     """Find analog regulations (アナログ規制) in 例規集 and national laws."""
 
 
 @main.command()
+@limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
-def units(paths: tuple[str, ...], output: str | None) -> None:
+def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     """Print the provision units read from PATHS (files, directories, .zip), one JSON object a line."""
+    check_output_is_no_input(output, paths)
     log = InputLog()
 
     def lines() -> Iterator[str]:
-        for doc in log.documents_from(paths):
+        for doc in log.documents_from(paths, limits):
             for unit in doc.units:
                 yield json.dumps(unit_record(doc, unit), ensure_ascii=False) + "\n"
 
     if output:
-        with atomic_writer(Path(output)) as fh:
+        with contextlib.suppress(NothingRead), atomic_writer(Path(output)) as fh:
             fh.writelines(lines())
+            if not log.documents:
+                raise NothingRead  # discards the empty output: an earlier file stays as it was
     else:
         sys.stdout.writelines(lines())
     sys.exit(log.exit_code())
@@ -120,6 +132,7 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 
 
 @main.command()
+@limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
@@ -135,7 +148,7 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
          min_score: float | None, no_model: bool, high_recall: bool, top: int, review_store: str | None,
-         show_dismissed: bool) -> None:
+         show_dismissed: bool, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .report import format_from_extension, write_report
 
@@ -145,13 +158,14 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter(str(exc), param_hint="-o") from None
     if fmt == "xlsx" and not output:
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
     detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
     records = []
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)
-        for doc in log.documents_from(paths):
+        for doc in log.documents_from(paths, limits):
             records.extend(f.record() for f in detector.document_findings(doc))
             progress.advance(task)
     if store is not None:

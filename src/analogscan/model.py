@@ -8,6 +8,7 @@ detection can always be traced back to the characters a legal-affairs officer re
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -73,10 +74,22 @@ def unit_record(doc: Document, unit: Unit) -> dict[str, Any]:
     return rec
 
 
+# Control characters and bidirectional overrides: a hostile file name or parser message must not
+# break the one-line error or make the terminal show something else than the name.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, other control characters and bidi overrides shown as ``\\xNN`` escapes."""
+    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                               else f"\\u{ord(m.group()):04x}", text)
+
+
 class ReadError(Exception):
     """A file that could not be read or parsed. ``str(err)`` is the one-line reason."""
 
     def __init__(self, source: str, reason: str):
+        source, reason = one_line(source), one_line(reason)
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason

@@ -463,8 +463,16 @@ def read_law(law: etree._Element, source: str, doc_id: str) -> Document:
     return doc
 
 
+# e-Gov XML has no document type declaration; one with an internal subset or an external DTD
+# is refused before parsing, so entity bombs and external entities never reach the parser.
+_DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\b", re.I)
+
+
 def parse(data: bytes, source: str) -> etree._Element:
     """Parse bytes safely (no entities, DTDs or network); malformed XML raises ReadError."""
+    if _DTD_RE.search(data):
+        raise ReadError(source, "XML with a DTD or entity declarations refused (e-Gov XML has none; "
+                                "entities are never expanded)")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

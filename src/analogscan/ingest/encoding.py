@@ -35,6 +35,18 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
+def _cut_utf8(data: bytes, exc: UnicodeDecodeError) -> bool:
+    """UTF-8 that is valid up to an incomplete last character: a download or copy cut short
+    (without this check it would be tried as CP932 and EUC-JP and fail as "not decodable")."""
+    if exc.reason != "unexpected end of data" or exc.start < len(data) - 3:
+        return False
+    try:
+        data[: exc.start].decode("utf_8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raises DecodeError for binary data or text in no Japanese encoding."""
     if data.startswith(codecs.BOM_UTF8):
@@ -49,8 +61,9 @@ def decode(data: bytes) -> tuple[str, str]:
             pass  # a wrong declaration is common on old pages: fall through to detection
     try:
         return data.decode("utf_8"), "utf_8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _cut_utf8(data, exc):
+            raise DecodeError("truncated file: it ends in the middle of a UTF-8 character") from None
     # EUC-JP bytes often also decode as CP932 (as half-width kana and private-use characters),
     # so when both succeed the one with fewer such characters wins; a tie keeps CP932.
     trials = []

@@ -19,11 +19,15 @@ from .numbers import AIUEO, IROHA, canonical_number
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
 _DROP_TAGS = ("script", "style", "noscript", "rt", "rp", "template")
+# Control characters survive lxml's HTML parser but are refused when text is set on the tree (as
+# drop_tree does), which failed a whole page; they are never content, so they become spaces.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page with lxml (never touches the network); tolerant of broken markup."""
     text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input with an encoding declaration
+    text = _CONTROL_RE.sub(" ", text)
     root = lxml.html.document_fromstring(text)
     for el in list(root.iter(*_DROP_TAGS)):
         if el.getparent() is not None:

@@ -88,6 +88,8 @@ def read(text: str, source: str, doc_id: str) -> list[Document]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ReadError(source, f"line {n}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise ReadError(source, f"line {n}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise ReadError(source, f"line {n}: expected a JSON object, got {type(obj).__name__}")
         if not isinstance(obj.get("text"), str):

@@ -30,7 +30,7 @@ def sniff(text: str, name: str = "") -> str | None:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: JSON nested thousands deep
             pass
     if _HTML_RE.search(head) or stripped.startswith("<"):
         return None  # markup we cannot read: an unknown vendor format, not plain text

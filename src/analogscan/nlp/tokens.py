@@ -10,8 +10,10 @@ regular expressions; a match maps back to tokens and from tokens to original cha
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +76,37 @@ def _tokenizer():
     return tok
 
 
+SUDACHI_MAX_BYTES = 49149  # SudachiPy refuses longer input ("Input is too long")
+_PIECE_END_RE = re.compile(r"[。\n]")
+
+
+def pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text`` in order, each at most ``max_bytes`` in UTF-8.
+
+    A piece ends after the last 。 or line break that fits, else (one endless sentence) at the
+    longest prefix that fits. Text that fits is one piece, so real units are tokenised as before.
+    """
+    start = 0
+    while start < len(text):
+        rest = text[start:]
+        if len(rest.encode("utf-8")) <= max_bytes:
+            yield start, rest
+            return
+        cut = len(rest.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore"))
+        ends = [m.end() for m in _PIECE_END_RE.finditer(rest, 0, cut)]
+        cut = ends[-1] if ends else max(cut, 1)
+        yield start, rest[:cut]
+        start += cut
+
+
+def _morphemes(text: str) -> Iterator[tuple[int, object]]:
+    """Sudachi morphemes of ``text`` with the offset of the piece they belong to."""
+    tok = _tokenizer()
+    for base, piece in pieces(text):
+        for m in tok.tokenize(piece):
+            yield base, m
+
+
 def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
     norm = norm or normalize(text)
@@ -82,14 +115,14 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     parts: list[str] = [""]
     starts: list[int] = []
     offset = 1  # the stream starts with a space so every lemma is space-delimited
-    for m in _tokenizer().tokenize(norm.text):
+    for base, m in _morphemes(norm.text):
         surface = m.surface()
         if not surface.strip():
             continue
         nf = m.normalized_form()
         lemma = lex.get(nf) or lex.get(surface) or nf
         lemma = lemma.replace(" ", "_")
-        a, b = norm.span(m.begin(), m.end())
+        a, b = norm.span(base + m.begin(), base + m.end())
         tokens.append(Token(surface, lemma, m.part_of_speech()[0], a, b))
         starts.append(offset)
         parts.append(lemma)

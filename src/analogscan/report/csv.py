@@ -1,4 +1,7 @@
-"""CSV for spreadsheets: UTF-8 with BOM (so Excel detects the encoding), Japanese headers."""
+"""CSV for spreadsheets: UTF-8 with BOM (so Excel detects the encoding), Japanese headers.
+
+Every text cell goes through :func:`cells.excel_safe`, so no cell opens as a formula.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomic import atomic_writer
+from .cells import excel_safe
 from .fields import COLUMNS, row_values
 
 BOM = "\ufeff"
@@ -20,7 +24,7 @@ def _write(records: Iterable[Mapping[str, Any]], fh: IO[str]) -> None:
     for rec in records:
         row = row_values(rec)
         row["確信度"] = f"{row['確信度']:.2f}"
-        out.writerow([row[c] for c in COLUMNS])
+        out.writerow([excel_safe(str(row[c])) for c in COLUMNS])
 
 
 def write_csv(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -17,11 +18,18 @@ from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
 SNIPPET_RADIUS = 20
+# Terminal escape sequences in rule-book text (ESC [ 2 J, OSC title changes …) must not reach the
+# terminal; rich keeps ESC, so control characters become spaces (same length: spans stay in place).
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL_RE.sub(" ", text)
 
 
 def snippet(rec: Mapping[str, Any], radius: int = SNIPPET_RADIUS) -> Text:
     """The text around the first matched span, matched words in bold red, newlines flattened."""
-    text = rec.get("text") or ""
+    text = _printable(rec.get("text") or "")
     spans = sorted(s for s in text_spans(rec) if s[2] == MATCH)
     centre = spans[0] if spans else (0, 0, MATCH)
     lo, hi = max(0, centre[0] - radius), min(len(text), centre[1] + radius)
@@ -56,9 +64,9 @@ def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
                        ("条文", {"ratio": 1, **fold})):
         table.add_column(name, **opts)
     for rec in best:
-        table.add_row(Text(rec.get("title") or ""), Text(rec.get("citation") or ""),
+        table.add_row(Text(_printable(rec.get("title") or "")), Text(_printable(rec.get("citation") or "")),
                       Text(finding_type_label(rec)), f"{float(rec.get('score') or 0):.2f}",
-                      Text(matched_words(rec)), snippet(rec))
+                      Text(_printable(matched_words(rec))), snippet(rec))
     return table
 
 

@@ -1,8 +1,11 @@
-"""XLSX review workbook: 点検シート (one row per finding), 集計 (counts + bar chart), 凡例/出典."""
+"""XLSX review workbook: 点検シート (one row per finding), 集計 (counts + bar chart), 凡例/出典.
+
+Cells from the input are text cells (``write_string``) with a ``quote_prefix`` format, never
+formulas; see :mod:`.cells`.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -13,6 +16,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .atomic import atomic_path
+from .cells import text_format, xlsx_text
 from .fields import COLUMN_NOTES, COLUMNS, credit, display_width, row_values
 from .labels import TYPE_LABELS, TYPE_ORDER
 from .spans import MATCH, segments, text_spans
@@ -20,16 +24,8 @@ from .summary import summarize
 
 SHEET, SUMMARY_SHEET, LEGEND_SHEET = "点検シート", "集計", "凡例・出典"
 VERDICTS = ["該当", "非該当", "要確認"]
-MAX_CELL = 32767          # Excel's limit on characters in a cell
 TEXT_WIDTH = 80           # 条文 column (wrapped)
 MIN_WIDTH, MAX_WIDTH = 6, 40
-# Control characters are not allowed in cell XML (XlsxWriter escapes them as _xHHHH_, twice in rich
-# strings); a same-length space keeps the evidence offsets valid.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _clean(s: str) -> str:
-    return _CONTROL.sub(" ", s[:MAX_CELL])
 
 
 def write_xlsx(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[bytes]) -> None:
@@ -54,12 +50,12 @@ def _build(recs: list[Mapping[str, Any]], wb: Workbook) -> None:
 def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
     ws = wb.add_worksheet(SHEET)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "top"})
-    cell = wb.add_format({"valign": "top"})
-    wrap = wb.add_format({"valign": "top", "text_wrap": True})
+    cell = text_format(wb, {"valign": "top"})
+    wrap = text_format(wb, {"valign": "top", "text_wrap": True})
     score = wb.add_format({"valign": "top", "num_format": "0.00"})
-    entry = wb.add_format({"valign": "top", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
+    entry = text_format(wb, {"valign": "top", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
     red = wb.add_format({"bold": True, "font_color": "#C00000"})
-    red_cell = wb.add_format({"bold": True, "font_color": "#C00000", "valign": "top", "text_wrap": True})
+    red_cell = text_format(wb, {"bold": True, "font_color": "#C00000", "valign": "top", "text_wrap": True})
 
     widths = [display_width(c) for c in COLUMNS]
     for col, name in enumerate(COLUMNS):
@@ -74,9 +70,12 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
             elif name == "確信度":
                 ws.write_number(r, col, value, score)
             elif name in ("判定", "見直し方針"):
-                ws.write(r, col, _clean(value), entry)
+                if value:  # a decision carried from the review store (staff text: never a formula)
+                    ws.write_string(r, col, xlsx_text(value), entry)
+                else:
+                    ws.write_blank(r, col, None, entry)
             else:
-                ws.write_string(r, col, _clean(str(value)), cell)
+                ws.write_string(r, col, xlsx_text(str(value)), cell)
             if name != "条文":
                 widths[col] = max(widths[col], display_width(f"{value:.2f}" if name == "確信度" else value))
     for col, w in enumerate(widths):
@@ -94,7 +93,7 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
 def _write_text(ws: Worksheet, r: int, c: int, rec: Mapping[str, Any],
                 wrap: Format, red: Format, red_cell: Format) -> None:
     """The unit text with matched spans in bold red; a rich string needs at least two fragments."""
-    text = _clean(rec.get("text") or "")
+    text = xlsx_text(rec.get("text") or "")
     spans = [s for s in text_spans({**rec, "text": text}) if s[2] == MATCH]
     runs = segments(text, spans)
     if len(runs) < 2:

@@ -1,0 +1,120 @@
+"""Issue 7's acceptance test: a folder of real rule books mixed with hostile and broken files scans
+to completion, names each bad file in one line, and reports exactly the findings of a clean run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hostile import make_hostile
+
+from analogscan.cli import main
+from analogscan.model import one_line
+
+SECRET = "TOPSECRET-3141592653"
+
+
+def _snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry under root: content hash, size and mtime of files; target of links."""
+    snap: dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            if p.is_symlink():
+                snap[str(p)] = ("link", os.readlink(p))
+            elif p.is_file():
+                snap[str(p)] = (hashlib.sha256(p.read_bytes()).hexdigest(), st.st_size, st.st_mtime_ns)
+            else:
+                snap[str(p)] = ("other", st.st_mode, st.st_mtime_ns)
+    return snap
+
+
+@pytest.fixture(scope="module")
+def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
+    base = tmp_path_factory.mktemp("hostile")
+    folder = base / "reiki"
+    shutil.copytree(repo / "corpora" / "samples", folder)
+    secret = base / "secret.txt"
+    secret.write_text(f"第1条 {SECRET}を掲示する。\n", encoding="utf-8")
+    outside = base / "outside"
+    outside.mkdir()
+    (outside / "other.txt").write_text(f"○外の規則\n第1条 {SECRET}を目視で点検する。\n", encoding="utf-8")
+
+    runner = CliRunner()
+    clean = base / "clean.jsonl"
+    result = runner.invoke(main, ["scan", str(folder), "-o", str(clean)])
+    assert (result.exit_code, result.stderr) == (0, "")
+
+    expected = make_hostile(folder, secret, outside)
+    before = _snapshot(base)
+    out = base / "hostile.jsonl"
+    result = runner.invoke(main, ["scan", str(folder), "-o", str(out)])
+    return {"folder": folder, "expected": expected, "result": result, "clean": clean, "out": out,
+            "before": before, "after": _snapshot(base)}
+
+
+def test_at_least_twenty_hostile_inputs(rule_book: dict) -> None:
+    assert len(rule_book["expected"]) == 34
+
+
+def test_scan_completes_with_exit_1(rule_book: dict) -> None:
+    result = rule_book["result"]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+
+
+def test_each_bad_file_reported_once_in_one_line(rule_book: dict) -> None:
+    folder = rule_book["folder"]
+    want = sorted("analogscan: error: " + one_line(f"{folder / name}: {reason}")
+                  for name, reason in rule_book["expected"].items())
+    got = sorted(rule_book["result"].stderr.splitlines())
+    assert len(got) == len(want)
+    for line, expected in zip(got, want, strict=True):
+        if expected.endswith("…"):
+            assert line.startswith(expected[:-1]), line
+        else:
+            assert line == expected
+
+
+def test_findings_equal_a_clean_run(rule_book: dict) -> None:
+    clean = rule_book["clean"].read_text(encoding="utf-8")
+    # the bundled samples give findings in every format (their number follows the rules and model)
+    assert {json.loads(line)["format"] for line in clean.splitlines()} >= {"d1law", "egov_xml", "text"}
+    assert rule_book["out"].read_text(encoding="utf-8") == clean
+
+
+def test_no_secret_leaks_and_inputs_untouched(rule_book: dict) -> None:
+    assert SECRET not in rule_book["out"].read_text(encoding="utf-8")
+    assert SECRET not in rule_book["result"].stderr
+    assert rule_book["after"] == {**rule_book["before"], str(rule_book["out"]): rule_book["after"][str(rule_book["out"])]}
+
+
+def test_entities_in_html_are_not_expanded(tmp_path: Path, repo: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    page = (repo / "corpora" / "samples" / "katsuragi-reikibase" / "k518RG00000012.html").read_text(encoding="utf-8")
+    dtd = f'<!DOCTYPE html [<!ENTITY x SYSTEM "{secret.as_uri()}"><!ENTITY y "{SECRET}">]>'
+    hostile = tmp_path / "page.html"
+    hostile.write_text(dtd + page.split("\n", 1)[1].replace("表彰", "表彰&x;&y;", 3), encoding="utf-8")
+    result = CliRunner().invoke(main, ["units", str(hostile)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 24 and SECRET not in result.stdout
+    assert records[0]["title"] == "かつらぎ町表彰&x;&y;規程"
+
+
+def test_wrong_declared_charset_falls_back_to_detection(repo: Path) -> None:
+    from analogscan.ingest import read_bytes
+
+    page = (repo / "corpora" / "samples" / "katsuragi-reikibase" / "k518RG00000012.html").read_bytes()
+    wrong = page.replace(b"charset=utf-8", b"charset=Shift_JIS")
+    assert wrong.count(b"Shift_JIS") == 1
+    [right_doc], [wrong_doc] = read_bytes(page, "a.html", "a"), read_bytes(wrong, "a.html", "a")
+    assert [u.text for u in wrong_doc.units] == [u.text for u in right_doc.units]
+    assert len(right_doc.units) == 24
