@@ -69,9 +69,11 @@ def units(paths: tuple[str, ...], output: str | None) -> None:
     sys.exit(log.exit_code())
 
 
+from .batch.cli import batch_command  # noqa: E402
 from .techmap.cli import techmap_command  # noqa: E402
 
 main.add_command(techmap_command, "techmap")
+main.add_command(batch_command, "batch")
 
 
 def _progress(enabled: bool):
