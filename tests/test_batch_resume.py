@@ -98,3 +98,35 @@ def test_killed_run_resumes_without_loss_or_duplicates(shared: Path, prefecture:
     assert got == want
     lines = got.decode("utf-8").splitlines()
     assert len(lines) == len(set(lines)) > 28
+
+
+def crash_on_takashima(file, settings):
+    """A scan that kills its worker process on one municipality's file (spawned workers import this)."""
+    from analogscan.batch.scanfile import scan_file
+
+    if file.municipality == "高島市":
+        os._exit(3)
+    return scan_file(file, settings)
+
+
+def test_a_worker_dying_fails_one_file_and_the_rest_go_on(prefecture: Path) -> None:
+    from analogscan.batch.roots import discover
+    from analogscan.batch.runner import InlineExecutor, ProcessExecutor
+    from analogscan.batch.settings import DetectorSettings
+
+    files = [f for m in discover(prefecture) for f in m.files]
+    settings = DetectorSettings(use_model=False)
+    pool = ProcessExecutor(2, scan=crash_on_takashima)
+    try:
+        results = list(pool.results(files, settings))
+    finally:
+        pool.close()
+    inline = {r.file: r.records for r in InlineExecutor().results(files, settings)}
+    assert sorted(r.file.key for r in results) == sorted(f.key for f in files)  # each file once
+    failed = [r for r in results if not r.cacheable]
+    assert [r.file.municipality for r in failed] == ["高島市"]
+    assert failed[0].errors == [f"{failed[0].file.path}: worker failed: RuntimeError: a worker process died "
+                                "twice while scanning it"]
+    assert {r.file: r.records for r in results if r.cacheable} == {
+        f: recs for f, recs in inline.items() if f.municipality != "高島市"}
+    assert sum(len(recs) for recs in inline.values()) == 18  # rules only

@@ -11,8 +11,10 @@ error result, marked not cacheable, and the other files go on.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from .roots import SourceFile
@@ -52,13 +54,53 @@ def _completed(pending: dict[Any, SourceFile], done: Iterator[Any]) -> Iterator[
 
 
 class ProcessExecutor:
-    def __init__(self, jobs: int):
+    """A pool of ``jobs`` spawned worker processes with at most ``2 × jobs`` files in flight.
+
+    When a worker dies (killed, out of memory) the pool is rebuilt and the files that were in flight are
+    tried again one at a time; a file whose worker dies again is reported as failed, the rest go on."""
+
+    def __init__(self, jobs: int, scan: Callable[[SourceFile, DetectorSettings], FileResult] = scan_file):
+        self.jobs, self.scan = jobs, scan
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: workers start clean (no copy of the parent's threads, locks or SQLite handle)
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
 
     def results(self, files: Sequence[SourceFile], settings: DetectorSettings) -> Iterator[FileResult]:
-        pending: dict[Future[FileResult], SourceFile] = {self.pool.submit(scan_file, f, settings): f for f in files}
-        yield from _completed(pending, as_completed(pending))
+        queue = deque(files)
+        deaths: Counter[SourceFile] = Counter()
+        suspects: set[SourceFile] = set()  # in flight when a worker died, not yet done
+        pending: dict[Future[FileResult], SourceFile] = {}
+        while queue or pending:
+            window = 1 if suspects else 2 * self.jobs
+            while queue and len(pending) < window:
+                f = queue.popleft()
+                pending[self.pool.submit(self.scan, f, settings)] = f
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            lost: list[SourceFile] = []
+            for fut in done:
+                f = pending.pop(fut)
+                suspects.discard(f)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    lost.append(f)
+                except Exception as exc:  # noqa: BLE001
+                    yield failed(f, exc)
+            if lost:  # every file in flight went down with the pool
+                lost.extend(pending.values())
+                pending.clear()
+                for f in lost:
+                    deaths[f] += 1
+                    if deaths[f] >= 2:
+                        suspects.discard(f)
+                        yield failed(f, RuntimeError("a worker process died twice while scanning it"))
+                    else:
+                        suspects.add(f)
+                        queue.appendleft(f)
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = self._new_pool()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
