@@ -28,6 +28,8 @@ td.zero{color:#bbb}
 .controls label{margin-right:.8em;white-space:nowrap}
 .group{border-left:4px solid #4472c4;padding:.3em .8em;margin:.8em 0;background:#fafafa}
 .badge{display:inline-block;border-radius:3px;padding:0 .4em;margin-right:.4em;font-size:.85em;background:#dde7f7}
+.group table{width:100%;table-layout:fixed}.group th:nth-child(1){width:9em}.group th:nth-child(2){width:18em}
+.group th:nth-child(3){width:7em}.group th:nth-child(4){width:5em}
 .badge.dig{background:#d9f2d9}tr.model{background:#e2efda}.meta{font-size:.85em;color:#555}
 footer{margin-top:2em;font-size:.85em;color:#555;border-top:1px solid #ccc;padding-top:.5em}
 """

@@ -30,11 +30,15 @@ def _digest(path: str) -> str:
 
 
 class _Bars:
-    """A progress bar per municipality and one overall (only drawn on a terminal)."""
+    """A progress bar per municipality and one overall (only drawn on a terminal). With many
+    municipalities a finished one's bar is taken away, so the screen shows those still running."""
+
+    KEEP_FINISHED = 20
 
     def __init__(self, progress: Progress | None, municipalities: list[Municipality]):
         self.progress = progress
         self.tasks: dict[str, TaskID] = {}
+        self.remaining = {m.name: len(m.files) for m in municipalities}
         if progress is None:
             return
         self.overall = progress.add_task("全体", total=sum(len(m.files) for m in municipalities))
@@ -42,9 +46,14 @@ class _Bars:
             self.tasks[m.name] = progress.add_task(f"  {m.name}", total=len(m.files) or 1)
 
     def advance(self, municipality: str) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.tasks[municipality])
-            self.progress.advance(self.overall)
+        if self.progress is None:
+            return
+        task = self.tasks[municipality]
+        self.progress.advance(task)
+        self.progress.advance(self.overall)
+        self.remaining[municipality] -= 1
+        if len(self.tasks) > self.KEEP_FINISHED and self.remaining[municipality] <= 0:
+            self.progress.update(task, visible=False)
 
 
 def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int = 1, executor: str = "local",
