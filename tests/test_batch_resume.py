@@ -54,7 +54,7 @@ def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: by
 
 def _cached(out: Path) -> int:
     try:
-        with sqlite3.connect(out / CACHE_NAME, timeout=1) as db:
+        with sqlite3.connect(f"file:{out / CACHE_NAME}?mode=ro", uri=True, timeout=1) as db:
             return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
     except sqlite3.Error:  # not created yet
         return 0
@@ -130,3 +130,17 @@ def test_a_worker_dying_fails_one_file_and_the_rest_go_on(prefecture: Path) -> N
     assert {r.file: r.records for r in results if r.cacheable} == {
         f: recs for f, recs in inline.items() if f.municipality != "高島市"}
     assert sum(len(recs) for recs in inline.values()) == 18  # rules only
+
+
+def test_unreachable_dask_scheduler_is_one_line_and_exit_2(prefecture: Path, tmp_path: Path, monkeypatch) -> None:
+    import socket
+
+    monkeypatch.setattr("analogscan.batch.runner.CONNECT_TIMEOUT", 2)
+    with socket.socket() as s:  # a free local port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(tmp_path / "out"), "--executor", "dask",
+                                       "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"analogscan: error: cannot reach the Dask scheduler tcp://127.0.0.1:{port}: ")
+    assert result.stderr.count("\n") == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .roots import RootError
-from .runner import EXECUTORS
+from .runner import EXECUTORS, ExecutorError
 from .settings import DEFAULT_SIMILARITY
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -51,7 +51,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
         with _progress(True) as progress:  # per-municipality bars and 全体, on a terminal only
             outcome = run_batch(root, outdir, settings, jobs=jobs or os.cpu_count() or 1, executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress)
-    except RootError as exc:
+    except (RootError, ExecutorError) as exc:
         click.echo(f"analogscan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     total = len(outcome.records)

@@ -22,6 +22,11 @@ from .scanfile import FileResult, scan_file
 from .settings import DetectorSettings
 
 EXECUTORS = ("local", "dask")
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
+
+
+class ExecutorError(RuntimeError):
+    """The executor cannot start (dask not installed, scheduler unreachable): one line, exit 2."""
 
 
 class Executor(Protocol):
@@ -111,10 +116,13 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise RuntimeError("--executor dask needs the dask extra: pip install 'analogscan[dask]'") from None
+            raise ExecutorError("--executor dask needs the dask extra: pip install 'analogscan[dask]'") from None
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ExecutorError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         else:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
