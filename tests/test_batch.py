@@ -189,3 +189,27 @@ def test_groups_fold_town_names_and_name_the_models() -> None:
     assert g.municipalities == ["丙市", "乙村", "甲町"] and g.digital_municipalities == ["丙市"]
     assert g.types == ["document_posting", "visit_viewing"] and len(g.members) == 3
     assert group_provisions(recs, threshold=0.99)[0].municipalities == ["乙村", "甲町"]
+
+
+def test_a_cache_of_another_schema_is_emptied_not_misread(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / CACHE_NAME
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE files (municipality TEXT, key TEXT, findings TEXT)")
+        db.execute("INSERT INTO files VALUES ('甲町', 'a.txt', '[]')")
+    with ResultCache(path) as cache:
+        assert cache.count() == 0 and cache.load("甲町", "a.txt") is None
+
+
+def test_manifest_rows_with_the_same_file_name_stay_apart(tmp_path: Path) -> None:
+    from analogscan.batch.roots import discover
+
+    for town in ("a", "b"):
+        (tmp_path / town).mkdir()
+        (tmp_path / town / "reiki.txt").write_text("第1条 掲示場に掲示する。\n", encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("municipality,path\n甲町,a/reiki.txt\n甲町,b/reiki.txt\n乙村,missing\n", encoding="utf-8")
+    kou, otsu = sorted(discover(manifest), key=lambda m: m.name != "甲町")
+    assert [f.key for f in kou.files] == ["reiki.txt", str(tmp_path / "b" / "reiki.txt")]
+    assert otsu.files == [] and otsu.problems == [f"{tmp_path / 'missing'}: no such file or directory"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from .scanfile import FileResult
 
 CACHE_NAME = "cache.sqlite"
+SCHEMA_VERSION = 2  # a cache of another schema is emptied, never misread
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS files (
     version      TEXT NOT NULL,
     documents    INTEGER NOT NULL,
     errors       TEXT NOT NULL,
-    findings     TEXT NOT NULL,
+    findings     BLOB NOT NULL,      -- zlib-compressed JSON list of finding records
     PRIMARY KEY (municipality, key)
 )
 """
@@ -40,6 +42,9 @@ class ResultCache:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         with self.db:
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self.db.execute("DROP TABLE IF EXISTS files")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.db.execute(_SCHEMA)
 
     def close(self) -> None:
@@ -64,7 +69,7 @@ class ResultCache:
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (f.municipality, f.key, f.path, result.sha256, version, result.documents,
                  json.dumps(result.errors, ensure_ascii=False),
-                 json.dumps(result.records, ensure_ascii=False)),
+                 zlib.compress(json.dumps(result.records, ensure_ascii=False).encode("utf-8"), 6)),
             )
 
     def count(self) -> int:
@@ -76,7 +81,8 @@ class ResultCache:
                               (municipality, key)).fetchone()
         if row is None:
             return None
-        return {"documents": row[0], "errors": json.loads(row[1]), "records": json.loads(row[2])}
+        return {"documents": row[0], "errors": json.loads(row[1]),
+                "records": json.loads(zlib.decompress(row[2]).decode("utf-8"))}
 
     def prune(self, keep: Iterable[tuple[str, str]]) -> int:
         """Forget files that are no longer in ROOT; returns how many rows went."""

@@ -77,15 +77,19 @@ def _from_manifest(path: Path) -> list[Municipality]:
 
 
 def _add(muni: Municipality, target: Path) -> None:
-    """Add a folder's files (or one file / .zip) to a municipality, noting what is wrong."""
+    """Add a folder's files (or one file / .zip) to a municipality, noting what is wrong.
+    A key is the path from the folder's (or file's) own name; the full path if two manifest rows clash."""
     before = len(muni.files)
+    taken = {f.key for f in muni.files}
+
+    def add(key: str, path: Path) -> None:
+        muni.files.append(SourceFile(muni.name, str(path) if key in taken else key, str(path)))
+
     if target.is_dir():
         for f in iter_files(target):
-            rel = f.relative_to(target).as_posix()
-            key = f"{target.name}/{rel}"
-            muni.files.append(SourceFile(muni.name, key, str(f)))
+            add(f"{target.name}/{f.relative_to(target).as_posix()}", f)
     elif target.is_file():
-        muni.files.append(SourceFile(muni.name, target.name, str(target)))
+        add(target.name, target)
     else:
         muni.problems.append(f"{target}: no such file or directory")
         return
