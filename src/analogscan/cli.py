@@ -81,9 +81,11 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     sys.exit(log.exit_code())
 
 
+from .batch.cli import batch_command  # noqa: E402
 from .techmap.cli import techmap_command  # noqa: E402
 
 main.add_command(techmap_command, "techmap")
+main.add_command(batch_command, "batch")
 
 from .review.cli import open_review_store, review_command, with_review  # noqa: E402
 

@@ -6,7 +6,7 @@ formulas; see :mod:`.cells`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,7 +47,9 @@ def _build(recs: list[Mapping[str, Any]], wb: Workbook) -> None:
         wb.close()
 
 
-def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
+def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]],
+                    row_of: Callable[[Mapping[str, Any]], dict[str, Any]] = row_values) -> None:
+    """The 点検シート; ``row_of`` lets the batch workbook fill 自治体 from its own municipality names."""
     ws = wb.add_worksheet(SHEET)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "top"})
     cell = text_format(wb, {"valign": "top"})
@@ -62,7 +64,7 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
         ws.write_string(0, col, name, head)
     text_col = COLUMNS.index("条文")
     for r, rec in enumerate(recs, start=1):
-        row = row_values(rec)
+        row = row_of(rec)
         for col, name in enumerate(COLUMNS):
             value = row[name]
             if name == "条文":

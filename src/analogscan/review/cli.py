@@ -38,9 +38,14 @@ def with_review(records: list[dict[str, Any]], store: ReviewStore, show_dismisse
     counts: Counter[str] = Counter()
     with store:
         out = list(apply_review(records, store, show_dismissed, counts))
-    click.echo(f"review: {counts['carried']} carried, {counts['hidden']} hidden (非該当 before), "
-               f"{counts['changed']} changed since the decision (再確認 要), {counts['new']} new", err=True)
+    click.echo(review_summary(counts), err=True)
     return out
+
+
+def review_summary(counts: Counter[str]) -> str:
+    """The one stderr line after a scan or batch with --review."""
+    return (f"review: {counts['carried']} carried, {counts['hidden']} hidden (非該当 before), "
+            f"{counts['changed']} changed since the decision (再確認 要), {counts['new']} new")
 
 
 @click.group("review")

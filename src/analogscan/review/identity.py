@@ -43,7 +43,10 @@ def finding_id(doc_key: str, text_hash: str, type_id: str) -> str:
 
 
 def record_document_key(rec: Mapping[str, Any]) -> str:
-    return document_key(rec.get("body") or "", rec.get("title") or "", rec.get("source") or "")
+    """The document key of a finding; in a batch the municipality's name (what its 点検シート shows as
+    自治体) stands for the body the document names."""
+    body = rec.get("municipality") or rec.get("body") or ""
+    return document_key(body, rec.get("title") or "", rec.get("source") or "")
 
 
 def record_identity(rec: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -1,0 +1,133 @@
+"""One batch run: discover, reuse cached files, scan the rest, collect, group, write the outputs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.progress import Progress, TaskID
+
+from ..report.jsonl import write_jsonl
+from .cache import CACHE_NAME, ResultCache
+from .compare import group_provisions
+from .dashboard import write_dashboard
+from .outcome import BatchOutcome, MunicipalityStatus
+from .roots import Municipality, SourceFile, discover
+from .runner import make_executor
+from .scanfile import file_digest
+from .settings import DEFAULT_SIMILARITY, DetectorSettings, pipeline_version
+from .workbook import write_workbook
+
+FINDINGS_NAME, WORKBOOK_NAME, DASHBOARD_NAME = "findings.jsonl", "batch.xlsx", "dashboard.html"
+
+
+def _digest(path: str) -> str:
+    try:
+        return file_digest(Path(path).read_bytes())
+    except OSError:
+        return ""  # the worker reports why it cannot be read
+
+
+class _Bars:
+    """A progress bar per municipality and one overall (only drawn on a terminal). With many
+    municipalities a finished one's bar is taken away, so the screen shows those still running."""
+
+    KEEP_FINISHED = 20
+
+    def __init__(self, progress: Progress | None, municipalities: list[Municipality]):
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+        self.remaining = {m.name: len(m.files) for m in municipalities}
+        if progress is None:
+            return
+        self.overall = progress.add_task("全体", total=sum(len(m.files) for m in municipalities))
+        for m in municipalities:
+            self.tasks[m.name] = progress.add_task(f"  {m.name}", total=len(m.files) or 1)
+
+    def advance(self, municipality: str) -> None:
+        if self.progress is None:
+            return
+        task = self.tasks[municipality]
+        self.progress.advance(task)
+        self.progress.advance(self.overall)
+        self.remaining[municipality] -= 1
+        if len(self.tasks) > self.KEEP_FINISHED and self.remaining[municipality] <= 0:
+            self.progress.update(task, visible=False)
+
+
+def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int = 1, executor: str = "local",
+              scheduler: str | None = None, similarity: float = DEFAULT_SIMILARITY,
+              on_error: Callable[[str], None] = lambda line: None,
+              progress: Progress | None = None,
+              review: Callable[[list[dict]], list[dict]] | None = None) -> BatchOutcome:
+    """Run the batch and write findings.jsonl, the workbook and the dashboard into ``outdir``.
+
+    ``review`` (``batch --review``) turns each file's cached findings into the ones to report, with the
+    earlier 判定 attached; it runs before counting, so every output agrees.
+
+    Raises RootError when ROOT is unusable; every other problem is one error line (``on_error``)."""
+    municipalities = discover(root)
+    version = pipeline_version(settings)
+    bars = _Bars(progress, municipalities)
+    scanned = reused = 0
+    with ResultCache(outdir / CACHE_NAME) as cache:
+        todo: list[SourceFile] = []
+        for m in municipalities:
+            for f in m.files:
+                if cache.is_fresh(f.municipality, f.key, _digest(f.path), version):
+                    reused += 1
+                    bars.advance(m.name)
+                else:
+                    todo.append(f)
+        if todo:
+            with contextlib.closing(make_executor(executor, jobs, scheduler)) as pool:
+                for result in pool.results(todo, settings):
+                    if result.cacheable:
+                        cache.store(result, version)  # one transaction per file
+                    else:
+                        for line in result.errors:
+                            on_error(line)
+                    scanned += 1
+                    bars.advance(result.file.municipality)
+        cache.prune((f.municipality, f.key) for m in municipalities for f in m.files)
+        statuses, records = _collect(cache, municipalities, on_error, review)
+    groups = group_provisions(records, similarity)
+    outcome = BatchOutcome(statuses, records, groups, scanned=scanned, reused=reused)
+    write_outputs(outcome, outdir)
+    return outcome
+
+
+def _collect(cache: ResultCache, municipalities: list[Municipality], on_error: Callable[[str], None],
+             review: Callable[[list[dict]], list[dict]] | None = None) -> tuple[list[MunicipalityStatus], list[dict]]:
+    """Every municipality's findings from the cache, in a stable order (municipality, file, unit)."""
+    statuses, records = [], []
+    for m in municipalities:
+        status = MunicipalityStatus(m.name, files=len(m.files), errors=list(m.problems))
+        for f in m.files:
+            stored = cache.load(f.municipality, f.key)
+            if stored is None:  # not cacheable this time (already reported)
+                status.errors.append(f"{f.path}: not scanned (see the error above)")
+                continue
+            status.documents += stored["documents"]
+            status.errors.extend(stored["errors"])
+            for rec in (review(stored["records"]) if review else stored["records"]):
+                status.add(rec)
+                records.append(rec)
+        for line in _status_lines(status):
+            on_error(line)
+        statuses.append(status)
+    return statuses, records
+
+
+def _status_lines(status: MunicipalityStatus) -> Iterator[str]:
+    yield from status.errors
+    if status.files and not status.documents:
+        yield f"{status.name}: no file of this municipality could be read"
+
+
+def write_outputs(outcome: BatchOutcome, outdir: Path) -> None:
+    """findings.jsonl, the workbook and the dashboard, each written atomically."""
+    write_jsonl(outcome.records, outdir / FINDINGS_NAME)
+    write_workbook(outcome, outdir / WORKBOOK_NAME)
+    write_dashboard(outcome, outdir / DASHBOARD_NAME)

@@ -1,0 +1,81 @@
+"""Scan one file of a municipality: the work each worker (process or Dask task) does.
+
+A worker builds its Detector once (per thread: the Sudachi tokenizer is not shared between
+threads) and reuses it for every file it is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..ingest import read_bytes, read_paths
+from ..model import ReadError
+from .roots import SourceFile
+from .settings import DetectorSettings
+
+_local = threading.local()
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its findings (records), the documents read, one-line errors."""
+
+    file: SourceFile
+    sha256: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+    documents: int = 0
+    errors: list[str] = field(default_factory=list)
+    cacheable: bool = True  # False for an internal failure: a re-run tries the file again
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detector_for(settings: DetectorSettings):
+    """This thread's Detector for ``settings``, built on first use."""
+    cache = getattr(_local, "detectors", None)
+    if cache is None:
+        cache = _local.detectors = {}
+    if settings not in cache:
+        cache[settings] = settings.build()
+    return cache[settings]
+
+
+def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
+    """Read, detect and record one file; never raises (a failure becomes an error line)."""
+    try:
+        data = Path(file.path).read_bytes()
+    except OSError as exc:
+        return FileResult(file, "", errors=[f"{file.path}: cannot open: {exc.strerror or exc}"], cacheable=False)
+    result = FileResult(file, file_digest(data))
+    try:
+        detector = detector_for(settings)
+        for item in _documents(file, data):
+            if isinstance(item, ReadError):
+                result.errors.append(str(item))
+                continue
+            result.documents += 1
+            result.records.extend({"municipality": file.municipality, **f.record()}
+                                  for f in detector.document_findings(item))
+    except Exception as exc:  # noqa: BLE001 - one file's crash must not stop the batch
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        result.records, result.cacheable = [], False
+        result.errors.append(f"{file.path}: internal error: {type(exc).__name__}: {exc} "
+                             f"({Path(last.filename).name}:{last.lineno})")
+    return result
+
+
+def _documents(file: SourceFile, data: bytes):
+    if file.path.lower().endswith(".zip"):
+        return read_paths([file.path])  # member documents, ids under the archive's name
+    doc_id = PurePosixPath(file.key).with_suffix("").as_posix()
+    try:
+        return read_bytes(data, file.path, doc_id)
+    except ReadError as err:
+        return [err]

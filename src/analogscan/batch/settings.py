@@ -1,0 +1,53 @@
+"""Detector settings shared by the parent and the workers, and the version that keys the cache."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .. import __version__, project_dir
+
+DEFAULT_SIMILARITY = 0.6  # cosine (TF-IDF, character 2–3-grams) at which 横並び比較 links two provisions
+
+# Package code whose change can change what a file gives (reports and the batch itself cannot).
+_PIPELINE_CODE = ("ingest", "nlp", "detect", "techmap", "model.py", "analog_types.py")
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    types: tuple[str, ...] | None = None
+    min_score: float | None = None
+    use_model: bool = True
+    high_recall: bool = False
+
+    def build(self):
+        from ..cli import make_detector
+
+        return make_detector(self.types, self.min_score, self.use_model, self.high_recall)
+
+
+def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+    if root.is_file():
+        paths = [root]
+    elif root.is_dir():
+        paths = sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    else:
+        return
+    for p in paths:
+        h.update(p.relative_to(root.parent).as_posix().encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+
+
+def pipeline_version(settings: DetectorSettings) -> str:
+    """A hash of everything besides the file itself that decides its findings: the settings, the rules
+    (and technology map), the model and the reading/detection code. A change re-scans every file."""
+    h = hashlib.sha256(repr(sorted(asdict(settings).items())).encode())
+    h.update(__version__.encode())
+    _hash_tree(h, project_dir("rules"))
+    if settings.use_model:
+        _hash_tree(h, project_dir("models"))
+    package = Path(__file__).resolve().parents[1]
+    for name in _PIPELINE_CODE:
+        _hash_tree(h, package / name, "*.py")
+    return h.hexdigest()[:16]
