@@ -118,3 +118,31 @@ def test_wrong_declared_charset_falls_back_to_detection(repo: Path) -> None:
     [right_doc], [wrong_doc] = read_bytes(page, "a.html", "a"), read_bytes(wrong, "a.html", "a")
     assert [u.text for u in wrong_doc.units] == [u.text for u in right_doc.units]
     assert len(right_doc.units) == 24
+
+
+def test_batch_over_hostile_municipality(tmp_path: Path, repo: Path) -> None:
+    """The same hostile folder as one municipality of a batch: every bad file is one line, the secret
+    behind the links is never read, and the good files give the findings of a clean batch."""
+    root = tmp_path / "pref"
+    good, bad = root / "見本町", root / "悪意町"
+    shutil.copytree(repo / "corpora" / "samples", good)
+    shutil.copytree(repo / "corpora" / "samples", bad)
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"第1条 {SECRET}を掲示する。\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "other.txt").write_text(f"○外の規則\n第1条 {SECRET}を目視で点検する。\n", encoding="utf-8")
+    clean = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "clean"), "--jobs", "1"])
+    assert clean.exit_code == 0, clean.output
+    expected = make_hostile(bad / "hostile", secret, outside)
+    result = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 1
+    got = sorted(line for line in result.stderr.splitlines() if line.startswith("analogscan: error:"))
+    want = sorted("analogscan: error: " + one_line(f"{bad / 'hostile' / name}: {reason}")
+                  for name, reason in expected.items())
+    assert len(got) == len(want)  # each hostile input named once, nothing else
+    for line, wanted in zip(got, want, strict=True):
+        assert line.startswith(wanted[:-1]) if wanted.endswith("…") else line == wanted
+    out = (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8")
+    assert SECRET not in out and SECRET not in result.output
+    assert out == (tmp_path / "clean" / "findings.jsonl").read_text(encoding="utf-8")

@@ -87,6 +87,9 @@ def _add(muni: Municipality, target: Path) -> None:
 
     if target.is_dir():
         for f in iter_files(target):
+            if f.is_symlink():  # as scan does: a link inside a folder could point anywhere
+                muni.problems.append(f"{f}: symbolic link inside a folder, not followed (give its target instead)")
+                continue
             add(f"{target.name}/{f.relative_to(target).as_posix()}", f)
     elif target.is_file():
         add(target.name, target)

@@ -15,18 +15,11 @@ from .dashboard import write_dashboard
 from .outcome import BatchOutcome, MunicipalityStatus
 from .roots import Municipality, SourceFile, discover
 from .runner import make_executor
-from .scanfile import file_digest
+from .scanfile import path_digest
 from .settings import DEFAULT_SIMILARITY, DetectorSettings, pipeline_version
 from .workbook import write_workbook
 
 FINDINGS_NAME, WORKBOOK_NAME, DASHBOARD_NAME = "findings.jsonl", "batch.xlsx", "dashboard.html"
-
-
-def _digest(path: str) -> str:
-    try:
-        return file_digest(Path(path).read_bytes())
-    except OSError:
-        return ""  # the worker reports why it cannot be read
 
 
 class _Bars:
@@ -71,11 +64,12 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
     version = pipeline_version(settings)
     bars = _Bars(progress, municipalities)
     scanned = reused = 0
+    unscanned: dict[tuple[str, str], list[str]] = {}
     with ResultCache(outdir / CACHE_NAME) as cache:
         todo: list[SourceFile] = []
         for m in municipalities:
             for f in m.files:
-                if cache.is_fresh(f.municipality, f.key, _digest(f.path), version):
+                if cache.is_fresh(f.municipality, f.key, path_digest(f.path), version):
                     reused += 1
                     bars.advance(m.name)
                 else:
@@ -85,13 +79,14 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
                 for result in pool.results(todo, settings):
                     if result.cacheable:
                         cache.store(result, version)  # one transaction per file
-                    else:
+                    else:  # reported now; the file counts as unreadable in the reports
+                        unscanned[(result.file.municipality, result.file.key)] = result.errors
                         for line in result.errors:
                             on_error(line)
                     scanned += 1
                     bars.advance(result.file.municipality)
         cache.prune((f.municipality, f.key) for m in municipalities for f in m.files)
-        statuses, records = _collect(cache, municipalities, on_error, review)
+        statuses, records = _collect(cache, municipalities, on_error, review, unscanned)
     groups = group_provisions(records, similarity)
     outcome = BatchOutcome(statuses, records, groups, scanned=scanned, reused=reused)
     write_outputs(outcome, outdir)
@@ -99,15 +94,18 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
 
 
 def _collect(cache: ResultCache, municipalities: list[Municipality], on_error: Callable[[str], None],
-             review: Callable[[list[dict]], list[dict]] | None = None) -> tuple[list[MunicipalityStatus], list[dict]]:
-    """Every municipality's findings from the cache, in a stable order (municipality, file, unit)."""
+             review: Callable[[list[dict]], list[dict]] | None = None,
+             unscanned: dict[tuple[str, str], list[str]] | None = None) -> tuple[list[MunicipalityStatus], list[dict]]:
+    """Every municipality's findings from the cache, in a stable order (municipality, file, unit);
+    ``unscanned``: the errors of files not cached this time, already reported."""
     statuses, records = [], []
     for m in municipalities:
         status = MunicipalityStatus(m.name, files=len(m.files), errors=list(m.problems))
+        reported: list[str] = []
         for f in m.files:
             stored = cache.load(f.municipality, f.key)
-            if stored is None:  # not cacheable this time (already reported)
-                status.errors.append(f"{f.path}: not scanned (see the error above)")
+            if stored is None:
+                reported += (unscanned or {}).get((f.municipality, f.key)) or [f"{f.path}: not scanned"]
                 continue
             status.documents += stored["documents"]
             status.errors.extend(stored["errors"])
@@ -116,6 +114,7 @@ def _collect(cache: ResultCache, municipalities: list[Municipality], on_error: C
                 records.append(rec)
         for line in _status_lines(status):
             on_error(line)
+        status.errors += reported
         statuses.append(status)
     return statuses, records
 

@@ -7,13 +7,15 @@ threads) and reuses it for every file it is given.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..ingest import read_bytes, read_paths
+from ..ingest import read_bytes, read_file_bytes, read_paths
 from ..model import ReadError
 from .roots import SourceFile
 from .settings import DetectorSettings
@@ -37,6 +39,18 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def path_digest(path: str | Path) -> str:
+    """SHA-256 of a file, read in chunks (a large or hostile file never sits in memory whole);
+    "" when it cannot be read or is no regular file (the worker reports why)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # before open: opening a pipe would block
+            return ""
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
 def detector_for(settings: DetectorSettings):
     """This thread's Detector for ``settings``, built on first use."""
     cache = getattr(_local, "detectors", None)
@@ -49,11 +63,16 @@ def detector_for(settings: DetectorSettings):
 
 def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
     """Read, detect and record one file; never raises (a failure becomes an error line)."""
-    try:
-        data = Path(file.path).read_bytes()
-    except OSError as exc:
-        return FileResult(file, "", errors=[f"{file.path}: cannot open: {exc.strerror or exc}"], cacheable=False)
-    result = FileResult(file, file_digest(data))
+    if file.path.lower().endswith(".zip"):  # read_paths checks the archive and each member itself
+        data, digest = b"", path_digest(file.path)
+        if not digest:
+            return FileResult(file, "", errors=[f"{file.path}: cannot open"], cacheable=False)
+    else:
+        data = read_file_bytes(Path(file.path))
+        if isinstance(data, ReadError):
+            return FileResult(file, "", errors=[str(data)], cacheable=False)
+        digest = file_digest(data)
+    result = FileResult(file, digest)
     try:
         detector = detector_for(settings)
         for item in _documents(file, data):

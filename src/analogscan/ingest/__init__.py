@@ -131,22 +131,28 @@ def _read_one(data: bytes, source: str, doc_id: str, limits: Limits) -> Iterator
         yield err
 
 
+def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes | ReadError:
+    """The bytes of a regular file within the size limit, or why not (never more than the limit + 1
+    bytes in memory: a file may grow while it is read)."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return ReadError(str(path), "not a regular file (device, pipe or socket)")
+        if st.st_size > limits.max_file_bytes:
+            return ReadError(str(path), _too_large(st.st_size, limits))
+        with open(path, "rb") as fh:
+            return fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        return ReadError(str(path), f"cannot open: {exc.strerror or exc}")
+
+
 def _read_file(path: Path, rel: PurePosixPath, limits: Limits) -> Iterator[Document | ReadError]:
     if path.suffix.lower() == ".zip":
         yield from _read_zip(path, rel.with_suffix(""), limits)
         return
-    try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            yield ReadError(str(path), "not a regular file (device, pipe or socket)")
-            return
-        if st.st_size > limits.max_file_bytes:
-            yield ReadError(str(path), _too_large(st.st_size, limits))
-            return
-        with open(path, "rb") as fh:  # read one byte past the limit: the file may grow while read
-            data = fh.read(limits.max_file_bytes + 1)
-    except OSError as exc:
-        yield ReadError(str(path), f"cannot open: {exc.strerror or exc}")
+    data = read_file_bytes(path, limits)
+    if isinstance(data, ReadError):
+        yield data
         return
     yield from _read_one(data, str(path), _doc_id(rel), limits)
 
