@@ -35,16 +35,22 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     return snap
 
 
-@pytest.fixture(scope="module")
-def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
-    base = tmp_path_factory.mktemp("hostile")
-    folder = base / "reiki"
-    shutil.copytree(repo / "corpora" / "samples", folder)
+def _targets_outside(base: Path) -> tuple[Path, Path]:
+    """A secret file and a folder outside the rule book: what hostile links and entities point at."""
     secret = base / "secret.txt"
     secret.write_text(f"第1条 {SECRET}を掲示する。\n", encoding="utf-8")
     outside = base / "outside"
     outside.mkdir()
     (outside / "other.txt").write_text(f"○外の規則\n第1条 {SECRET}を目視で点検する。\n", encoding="utf-8")
+    return secret, outside
+
+
+@pytest.fixture(scope="module")
+def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
+    base = tmp_path_factory.mktemp("hostile")
+    folder = base / "reiki"
+    shutil.copytree(repo / "corpora" / "samples", folder)
+    secret, outside = _targets_outside(base)
 
     runner = CliRunner()
     clean = base / "clean.jsonl"
@@ -127,11 +133,7 @@ def test_batch_over_hostile_municipality(tmp_path: Path, repo: Path) -> None:
     good, bad = root / "見本町", root / "悪意町"
     shutil.copytree(repo / "corpora" / "samples", good)
     shutil.copytree(repo / "corpora" / "samples", bad)
-    secret = tmp_path / "secret.txt"
-    secret.write_text(f"第1条 {SECRET}を掲示する。\n", encoding="utf-8")
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "other.txt").write_text(f"○外の規則\n第1条 {SECRET}を目視で点検する。\n", encoding="utf-8")
+    secret, outside = _targets_outside(tmp_path)
     clean = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "clean"), "--jobs", "1"])
     assert clean.exit_code == 0, clean.output
     expected = make_hostile(bad / "hostile", secret, outside)
