@@ -30,12 +30,17 @@ class InputLog:
 
     def documents_from(self, paths: tuple[str, ...]) -> Iterator[Document]:
         for item in read_paths(paths):
-            if isinstance(item, ReadError):
-                self.failures += 1
-                click.echo(f"analogscan: error: {item}", err=True)
-            else:
-                self.documents += 1
+            if self.counted(item):
                 yield item
+
+    def counted(self, item: object) -> bool:
+        """Count a document (True) or name a ReadError on stderr (False)."""
+        if isinstance(item, ReadError):
+            self.failures += 1
+            click.echo(f"analogscan: error: {item}", err=True)
+            return False
+        self.documents += 1
+        return True
 
     def exit_code(self) -> int:
         if self.documents == 0 and self.failures:
@@ -105,14 +110,9 @@ def _parse_types(types: str | None) -> tuple[str, ...] | None:
 
 def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool,
                   high_recall: bool = False):
-    from .detect.detector import Detector
+    from .pipeline import DetectorSettings
 
-    model = None
-    if use_model:
-        from .detect.classifier import load_default_model
-
-        model = load_default_model()
-    return Detector(model=model, min_score=min_score, types=types, high_recall=high_recall)
+    return DetectorSettings(types, min_score, use_model, high_recall).build()
 
 
 @main.command()
@@ -126,9 +126,12 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--high-recall", is_flag=True,
               help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes (default: the number of cores; 1 = scan in this process).")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, top: int) -> None:
+         min_score: float | None, no_model: bool, high_recall: bool, top: int, jobs: int | None) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
+    from .pipeline import DetectorSettings, scan_paths
     from .report import format_from_extension, write_report
 
     try:
@@ -137,19 +140,27 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter(str(exc), param_hint="-o") from None
     if fmt == "xlsx" and not output:
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
-    detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
+    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
-    records = []
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)
-        for doc in log.documents_from(paths):
-            records.extend(f.record() for f in detector.document_findings(doc))
-            progress.advance(task)
-    if log.documents:
-        if fmt == "table" and not output:
-            write_report(records, "table", None, top=top)
-        else:
-            write_report(records, fmt, output)
+        results = scan_paths(paths, settings, jobs)
+        first = next((item for item in results if log.counted(item)), None)
+        if first is not None:  # nothing is written when no input could be read
+
+            def records() -> Iterator[dict]:
+                """Findings as the scan goes: JSONL and CSV are written while scanning."""
+                yield from first.records
+                progress.advance(task)
+                for item in results:
+                    if log.counted(item):
+                        yield from item.records
+                        progress.advance(task)
+
+            if fmt == "table" and not output:
+                write_report(list(records()), "table", None, top=top)
+            else:
+                write_report(records(), fmt, output)
     sys.exit(log.exit_code())
 
 

@@ -112,14 +112,31 @@ def iter_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and _wanted(p.name))
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
-    """Yield documents (or errors) for files, directories and zips, in a stable order."""
+InputFile = tuple[Path, PurePosixPath]  # a file to read and its name relative to the given path (for doc ids)
+
+
+def input_files(paths: Iterable[str | Path]) -> Iterator[InputFile | ReadError]:
+    """The files that ``read_paths`` reads, in its order (a missing path is a ReadError)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for f in iter_files(path):
-                yield from _read_file(f, PurePosixPath(path.name) / f.relative_to(path).as_posix())
+                yield f, PurePosixPath(path.name) / f.relative_to(path).as_posix()
         elif path.exists():
-            yield from _read_file(path, PurePosixPath(path.name))
+            yield path, PurePosixPath(path.name)
         else:
             yield ReadError(str(path), "no such file or directory")
+
+
+def read_input(item: InputFile) -> Iterator[Document | ReadError]:
+    """Documents (or errors) of one file from ``input_files`` (a .zip yields its members)."""
+    return _read_file(*item)
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
+    """Yield documents (or errors) for files, directories and zips, in a stable order."""
+    for item in input_files(paths):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_input(item)
