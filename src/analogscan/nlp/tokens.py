@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import project_dir
 from .normalize import Normalized, normalize
@@ -22,8 +23,9 @@ from .normalize import Normalized, normalize
 _local = threading.local()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One Sudachi token (a named tuple: a unit has hundreds, and they are made by the million)."""
+
     surface: str
     lemma: str
     pos: str
@@ -74,10 +76,14 @@ def _tokenizer():
     return tok
 
 
+_POS: dict[int, str] = {}  # Sudachi part-of-speech id → its first level (名詞, 動詞 …)
+
+
 def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
     norm = norm or normalize(text)
     lex = lexicon()
+    src_start, src_end = norm.src_start, norm.src_end
     tokens: list[Token] = []
     parts: list[str] = [""]
     starts: list[int] = []
@@ -88,9 +94,15 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
             continue
         nf = m.normalized_form()
         lemma = lex.get(nf) or lex.get(surface) or nf
-        lemma = lemma.replace(" ", "_")
-        a, b = norm.span(m.begin(), m.end())
-        tokens.append(Token(surface, lemma, m.part_of_speech()[0], a, b))
+        if " " in lemma:
+            lemma = lemma.replace(" ", "_")
+        pos_id = m.part_of_speech_id()
+        pos = _POS.get(pos_id)
+        if pos is None:
+            pos = _POS[pos_id] = m.part_of_speech()[0]
+        b, e = m.begin(), m.end()
+        a, b = norm.span(b, e) if e <= b else (src_start[b], src_end[e - 1])
+        tokens.append(Token(surface, lemma, pos, a, b))
         starts.append(offset)
         parts.append(lemma)
         offset += len(lemma) + 1
