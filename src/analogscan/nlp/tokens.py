@@ -84,12 +84,15 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     norm = norm or normalize(text)
     lex = lexicon()
     src_start, src_end = norm.src_start, norm.src_end
+    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
     tokens: list[Token] = []
     parts: list[str] = [""]
     starts: list[int] = []
     offset = 1  # the stream starts with a space so every lemma is space-delimited
+    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
     for m in _tokenizer().tokenize(norm.text):
         surface = m.surface()
+        begin, end = end, end + len(surface)
         if not surface.strip():
             continue
         nf = m.normalized_form()
@@ -100,9 +103,7 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
         pos = _POS.get(pos_id)
         if pos is None:
             pos = _POS[pos_id] = m.part_of_speech()[0]
-        b, e = m.begin(), m.end()
-        a, b = norm.span(b, e) if e <= b else (src_start[b], src_end[e - 1])
-        tokens.append(Token(surface, lemma, pos, a, b))
+        tokens.append(new_token(Token, (surface, lemma, pos, src_start[begin], src_end[end - 1])))
         starts.append(offset)
         parts.append(lemma)
         offset += len(lemma) + 1
