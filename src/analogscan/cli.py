@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +39,17 @@ class InputLog:
 
     def documents_from(self, paths: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
         for item in read_paths(paths, limits):
-            if isinstance(item, ReadError):
-                self.failures += 1
-                click.echo(f"analogscan: error: {item}", err=True)
-            else:
-                self.documents += 1
+            if self.counted(item):
                 yield item
+
+    def counted(self, item: object) -> bool:
+        """Count a document (True) or name a ReadError on stderr (False)."""
+        if isinstance(item, ReadError):
+            self.failures += 1
+            click.echo(f"analogscan: error: {item}", err=True)
+            return False
+        self.documents += 1
+        return True
 
     def exit_code(self) -> int:
         if self.documents == 0 and self.failures:
@@ -87,7 +93,8 @@ from .techmap.cli import techmap_command  # noqa: E402
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
 
-from .review.cli import open_review_store, review_command, with_review  # noqa: E402
+from .review.apply import apply_review  # noqa: E402
+from .review.cli import open_review_store, review_command, review_summary  # noqa: E402
 
 main.add_command(review_command, "review")
 
@@ -123,14 +130,9 @@ def _parse_types(types: str | None) -> tuple[str, ...] | None:
 
 def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool,
                   high_recall: bool = False):
-    from .detect.detector import Detector
+    from .pipeline import DetectorSettings
 
-    model = None
-    if use_model:
-        from .detect.classifier import load_default_model
-
-        model = load_default_model()
-    return Detector(model=model, min_score=min_score, types=types, high_recall=high_recall)
+    return DetectorSettings(types, min_score, use_model, high_recall).build()
 
 
 @main.command()
@@ -148,10 +150,13 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes (default: the number of cores; 1 = scan in this process).")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
          min_score: float | None, no_model: bool, high_recall: bool, top: int, review_store: str | None,
-         show_dismissed: bool, limits: Limits) -> None:
+         show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
+    from .pipeline import DetectorSettings, scan_paths
     from .report import format_from_extension, write_report
 
     try:
@@ -162,21 +167,35 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
-    detector = make_detector(_parse_types(types), min_score, not no_model, high_recall)
+    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall)
     log = InputLog()
-    records = []
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)
-        for doc in log.documents_from(paths, limits):
-            records.extend(f.record() for f in detector.document_findings(doc))
-            progress.advance(task)
+        results = scan_paths(paths, settings, jobs, limits)
+        first = next((item for item in results if log.counted(item)), None)
+        if first is not None:  # nothing is written when no input could be read
+
+            def records() -> Iterator[dict]:
+                """Findings as the scan goes: JSONL and CSV are written while scanning."""
+                yield from first.records
+                progress.advance(task)
+                for item in results:
+                    if log.counted(item):
+                        yield from item.records
+                        progress.advance(task)
+
+            findings = records()
+            review_counts: Counter[str] = Counter()
+            if store is not None:  # earlier decisions attached on the way (records come grouped by document)
+                findings = apply_review(findings, store, show_dismissed, review_counts)
+            if fmt == "table" and not output:
+                write_report(list(findings), "table", None, top=top)
+            else:
+                write_report(findings, fmt, output)
+            if store is not None:
+                click.echo(review_summary(review_counts), err=True)
     if store is not None:
-        records = with_review(records, store, show_dismissed)
-    if log.documents:
-        if fmt == "table" and not output:
-            write_report(records, "table", None, top=top)
-        else:
-            write_report(records, fmt, output)
+        store.close()
     sys.exit(log.exit_code())
 
 

@@ -93,3 +93,6 @@ class ReadError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):  # picklable, so that worker processes can hand errors back
+        return type(self), (self.source, self.reason)

@@ -42,7 +42,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
     from ..review.apply import apply_review
     from ..review.cli import open_review_store, review_summary
     from .run import run_batch
-    from .settings import DetectorSettings
+    from ..pipeline import DetectorSettings
 
     if scheduler and executor != "dask":
         raise click.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")

@@ -16,7 +16,8 @@ from .outcome import BatchOutcome, MunicipalityStatus
 from .roots import Municipality, SourceFile, discover
 from .runner import make_executor
 from .scanfile import path_digest
-from .settings import DEFAULT_SIMILARITY, DetectorSettings, pipeline_version
+from ..pipeline import DetectorSettings
+from .settings import DEFAULT_SIMILARITY, pipeline_version
 from .workbook import write_workbook
 
 FINDINGS_NAME, WORKBOOK_NAME, DASHBOARD_NAME = "findings.jsonl", "batch.xlsx", "dashboard.html"

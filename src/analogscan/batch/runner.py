@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from .roots import SourceFile
 from .scanfile import FileResult, scan_file
-from .settings import DetectorSettings
+from ..pipeline import DetectorSettings
 
 EXECUTORS = ("local", "dask")
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler

@@ -18,7 +18,7 @@ from typing import Any
 from ..ingest import read_bytes, read_file_bytes, read_paths
 from ..model import ReadError
 from .roots import SourceFile
-from .settings import DetectorSettings
+from ..pipeline import DetectorSettings, scan_document
 
 _local = threading.local()
 
@@ -80,8 +80,8 @@ def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
                 result.errors.append(str(item))
                 continue
             result.documents += 1
-            result.records.extend({"municipality": file.municipality, **f.record()}
-                                  for f in detector.document_findings(item))
+            result.records.extend({"municipality": file.municipality, **rec}
+                                  for rec in scan_document(item, detector).records)
     except Exception as exc:  # noqa: BLE001 - one file's crash must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
         result.records, result.cacheable = [], False

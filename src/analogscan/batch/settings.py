@@ -1,30 +1,18 @@
-"""Detector settings shared by the parent and the workers, and the version that keys the cache."""
+"""The version that keys the batch cache (the detector settings are the scan pipeline's)."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__, project_dir
+from ..pipeline import DetectorSettings
 
 DEFAULT_SIMILARITY = 0.6  # cosine (TF-IDF, character 2–3-grams) at which 横並び比較 links two provisions
 
 # Package code whose change can change what a file gives (reports and the batch itself cannot).
-_PIPELINE_CODE = ("ingest", "nlp", "detect", "techmap", "model.py", "analog_types.py")
-
-
-@dataclass(frozen=True)
-class DetectorSettings:
-    types: tuple[str, ...] | None = None
-    min_score: float | None = None
-    use_model: bool = True
-    high_recall: bool = False
-
-    def build(self):
-        from ..cli import make_detector
-
-        return make_detector(self.types, self.min_score, self.use_model, self.high_recall)
+_PIPELINE_CODE = ("ingest", "nlp", "detect", "techmap", "model.py", "analog_types.py", "pipeline.py")
 
 
 def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str = "*") -> None:

@@ -8,6 +8,7 @@ finding can show the words that matched.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Protocol
 
 from ..analog_types import FINDING_TYPE_IDS, UNSPECIFIED
@@ -18,6 +19,7 @@ from .finding import Finding, new_finding
 from .rules import TYPE_IDS, RuleSet, load_rules
 
 DEFAULT_MIN_SCORE = 0.5
+JUDGED_CACHE = 1024  # units whose analysis and decision are kept for repeats
 
 
 class TypeScorer(Protocol):
@@ -51,6 +53,12 @@ class Detector:
         unknown = set(self.types) - set(TYPE_IDS)
         if unknown:
             raise ValueError(f"unknown type ids: {sorted(unknown)}")
+        # a unit outside the keyword net gets no type unless a threshold is 0 (then every unit gets every type)
+        self._net_decides = (model is not None and min_score is None) or all(
+            self.threshold(t) > 0 for t in self.types)
+        # laws repeat whole provisions (「この法律は、公布の日から施行する。ただし、…」 in ~10% of 附則):
+        # a unit seen recently is judged once
+        self._judged = lru_cache(maxsize=JUDGED_CACHE)(self._judge)
         self._link = None
         if link_techmap:
             from ..techmap.linker import link
@@ -105,11 +113,19 @@ class Detector:
         basis.update(dict.fromkeys(passed, "rules" if self.model is None else "classifier"))
         return passed
 
-    def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
-        ua = self.analyse(unit.text, unit.context)
+    def _judge(self, text: str, context: str,
+               municipal: bool) -> tuple[UnitAnalysis, dict[str, float], dict[str, str], tuple[str, ...]]:
+        """A unit's analysis, the types it gets, how each was decided and the candidate types of a
+        種別要確認 finding (read-only: results are cached)."""
+        ua = self.analyse(text, context)
         basis: dict[str, str] = {}
         candidates: list[str] = []
-        passed = self.decide(ua, basis, is_municipal(doc.body), candidates)
+        return ua, self.decide(ua, basis, municipal, candidates), basis, tuple(candidates)
+
+    def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
+        if self._net_decides and not self.matcher.is_candidate(unit.text):
+            return []
+        ua, passed, basis, candidates = self._judged(unit.text, unit.context, is_municipal(doc.body))
         out: list[Finding] = []
         for type_id in FINDING_TYPE_IDS:
             if type_id not in passed:

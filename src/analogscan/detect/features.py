@@ -49,8 +49,8 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
                 feats["c:" + t.lemma] = 1.0
     text = ua.norm.text[:MAX_CHARS]
     for n in CHAR_N:
-        for i in range(len(text) - n + 1):
-            feats[f"ch{n}:" + text[i:i + n]] = 1.0
+        prefix = f"ch{n}:"
+        feats.update(dict.fromkeys([prefix + text[i:i + n] for i in range(len(text) - n + 1)], 1.0))
     for tid in TYPE_IDS:
         score = ua.rule_score(tid)
         if score:

@@ -172,12 +172,13 @@ def iter_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadError]:
-    """Yield documents (or errors) for files, directories and zips, in a stable order.
+InputFile = tuple[Path, PurePosixPath]  # a file to read and its name relative to the given path (for doc ids)
 
-    A path given by the user is followed even when it is a symbolic link; links met inside a
-    directory are reported and not followed (they could point anywhere on the machine).
-    """
+
+def input_files(paths: Iterable[str | Path]) -> Iterator[InputFile | ReadError]:
+    """The files that ``read_paths`` reads, in its order; a missing or unlistable path, or a symbolic
+    link met inside a directory, is a ReadError. A path given by the user is followed even when it is
+    a link; links inside a directory are not (they could point anywhere on the machine)."""
     for raw in paths:
         path = Path(raw)
         try:  # a name too long, a folder that cannot be listed …: one line for this path
@@ -190,9 +191,23 @@ def read_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS) -> 
             for f in files:
                 if f.is_symlink():
                     yield ReadError(str(f), "symbolic link inside a folder, not followed (give its target instead)")
-                    continue
-                yield from _read_file(f, PurePosixPath(path.name) / f.relative_to(path).as_posix(), limits)
+                else:
+                    yield f, PurePosixPath(path.name) / f.relative_to(path).as_posix()
         elif exists:
-            yield from _read_file(path, PurePosixPath(path.name), limits)
+            yield path, PurePosixPath(path.name)
         else:
             yield ReadError(str(path), "no such file or directory")
+
+
+def read_input(item: InputFile, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadError]:
+    """Documents (or errors) of one file from ``input_files`` (a .zip yields its members)."""
+    return _read_file(*item, limits)
+
+
+def read_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadError]:
+    """Yield documents (or errors) for files, directories and zips, in a stable order."""
+    for item in input_files(paths):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_input(item, limits)

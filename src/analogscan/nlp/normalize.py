@@ -137,18 +137,46 @@ def is_old_style(text: str) -> bool:
     return len(_OLD_STYLE_RE.findall(text)) >= 2 and not re.search(r"[一-龥][をにはのする]", text[:200])
 
 
+def _kata_run(m: re.Match[str]) -> str:
+    return _kata_to_hira(m.group(0))
+
+
+def _num(m: re.Match[str]) -> str:
+    a = m.start()
+    if a > 0 and m.string[a - 1] in _NOT_NUM_BEFORE:
+        return m.group(0)
+    try:
+        return str(kanji_to_int(m.group(0)))
+    except ValueError:
+        return m.group(0)
+
+
 def normalize(text: str) -> Normalized:
     norm = _nfkc(text)
     if is_old_style(norm.text):
-        norm = _replace(norm, _KATA_RUN_RE, lambda m: _kata_to_hira(m.group(0)))
+        norm = _replace(norm, _KATA_RUN_RE, _kata_run)
+    return _replace(norm, _NUM_RE, _num)
 
-    def num(m: re.Match[str]) -> str:
-        a = m.start()
-        if a > 0 and norm.text[a - 1] in _NOT_NUM_BEFORE:
-            return m.group(0)
-        try:
-            return str(kanji_to_int(m.group(0)))
-        except ValueError:
-            return m.group(0)
 
-    return _replace(norm, _NUM_RE, num)
+def words_before_numerals(words: list[str]) -> re.Pattern[str]:
+    """A pattern that finds each of ``words`` in a text *before* 漢数字 become digits: every digit
+    run of a word may also be a run of 漢数字 (「年1回」 also finds 「年一回」 and 「年十一回」).
+    Whatever the words find in the normalised text, this finds in the text before that step."""
+    return re.compile("|".join(re.sub(r"[0-9]+", f"[0-9{_KANJI_NUM}]+", re.escape(w)) for w in words))
+
+
+def normalize_text(text: str, unless: re.Pattern[str] | None = None) -> str | None:
+    """``normalize(text).text`` without building the offset maps: the cheap form for deciding
+    whether a unit needs analysis at all (most units of a law touch no keyword).
+
+    ``unless`` (from ``words_before_numerals``): when the text, folded character by character,
+    is modern style (no カタカナ書き) and ``unless`` finds nothing in it, None is returned
+    without the costly 漢数字 step — the words cannot occur in the normalised text either."""
+    fast = text.translate(_TABLE)
+    if _TABLE.uneven and any(ch in _TABLE.uneven for ch in text):
+        return normalize(text).text
+    if is_old_style(fast):
+        fast = _KATA_RUN_RE.sub(_kata_run, fast)
+    elif unless is not None and not unless.search(fast):
+        return None
+    return _NUM_RE.sub(_num, fast)

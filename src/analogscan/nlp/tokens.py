@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from .. import project_dir
 from .normalize import Normalized, normalize
@@ -24,8 +25,9 @@ from .normalize import Normalized, normalize
 _local = threading.local()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One Sudachi token (a named tuple: a unit has hundreds, and they are made by the million)."""
+
     surface: str
     lemma: str
     pos: str
@@ -99,31 +101,41 @@ def pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> Iterator[tuple[int,
         start += cut
 
 
-def _morphemes(text: str) -> Iterator[tuple[int, object]]:
-    """Sudachi morphemes of ``text`` with the offset of the piece they belong to."""
+def _morphemes(text: str) -> Iterator[Any]:
+    """Sudachi morphemes of ``text``, piece by piece; their surfaces, in order, are ``text``."""
     tok = _tokenizer()
-    for base, piece in pieces(text):
-        for m in tok.tokenize(piece):
-            yield base, m
+    for _base, piece in pieces(text):
+        yield from tok.tokenize(piece)
+
+
+_POS: dict[int, str] = {}  # Sudachi part-of-speech id → its first level (名詞, 動詞 …)
 
 
 def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
     norm = norm or normalize(text)
     lex = lexicon()
+    src_start, src_end = norm.src_start, norm.src_end
+    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
     tokens: list[Token] = []
     parts: list[str] = [""]
     starts: list[int] = []
     offset = 1  # the stream starts with a space so every lemma is space-delimited
-    for base, m in _morphemes(norm.text):
+    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
+    for m in _morphemes(norm.text):
         surface = m.surface()
+        begin, end = end, end + len(surface)
         if not surface.strip():
             continue
         nf = m.normalized_form()
         lemma = lex.get(nf) or lex.get(surface) or nf
-        lemma = lemma.replace(" ", "_")
-        a, b = norm.span(base + m.begin(), base + m.end())
-        tokens.append(Token(surface, lemma, m.part_of_speech()[0], a, b))
+        if " " in lemma:
+            lemma = lemma.replace(" ", "_")
+        pos_id = m.part_of_speech_id()
+        pos = _POS.get(pos_id)
+        if pos is None:
+            pos = _POS[pos_id] = m.part_of_speech()[0]
+        tokens.append(new_token(Token, (surface, lemma, pos, src_start[begin], src_end[end - 1])))
         starts.append(offset)
         parts.append(lemma)
         offset += len(lemma) + 1

@@ -31,17 +31,6 @@ def open_review_store(path: str) -> ReviewStore:
         sys.exit(EXIT_USAGE)
 
 
-def with_review(records: list[dict[str, Any]], store: ReviewStore, show_dismissed: bool) -> list[dict[str, Any]]:
-    """The findings with the earlier decisions applied (the store is closed after); a summary on stderr."""
-    from .apply import apply_review
-
-    counts: Counter[str] = Counter()
-    with store:
-        out = list(apply_review(records, store, show_dismissed, counts))
-    click.echo(review_summary(counts), err=True)
-    return out
-
-
 def review_summary(counts: Counter[str]) -> str:
     """The one stderr line after a scan or batch with --review."""
     return (f"review: {counts['carried']} carried, {counts['hidden']} hidden (非該当 before), "
