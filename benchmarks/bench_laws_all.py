@@ -6,7 +6,8 @@ Not a test: run it by hand and read the numbers (several runs; medians are print
     .venv/bin/python benchmarks/bench_laws_all.py --runs 5 --jobs 2 --sizes all
 
 The laws come from ``../shared/corpus/laws/laws-all.tar.xz``, unpacked once into
-``benchmarks/.cache/`` (git-ignored); "half" is the first 1,040 laws in path order (symlinks).
+``benchmarks/.cache/`` (git-ignored); "half" is the first 1,040 laws in path order (hard links: a scan does not follow symbolic links
+inside a folder).
 Each run measures, on the same XML files:
 
 - **baseline**: read every file with analogscan's reader (decode, sniff, lxml parse → units) and
@@ -54,8 +55,8 @@ def unpack(tar: Path, cache: Path) -> Path:
 
 
 def half_of(laws: Path, cache: Path) -> Path:
-    """A directory of symlinks to the first half of the laws' XML files (path order)."""
-    target = cache / "laws-half" / "laws"
+    """A directory of hard links to the first half of the laws' XML files (path order)."""
+    target = cache / "laws-half-hardlinks" / "laws"
     files = sorted(laws.rglob("*.xml"))
     half = files[: len(files) // 2]
     if not (target.parent / ".complete").exists():
@@ -63,7 +64,7 @@ def half_of(laws: Path, cache: Path) -> Path:
             link = target / f.relative_to(laws)
             link.parent.mkdir(parents=True, exist_ok=True)
             if not link.exists():
-                link.symlink_to(f)
+                os.link(f, link)
         (target.parent / ".complete").write_text(str(len(half)))
     return target
 

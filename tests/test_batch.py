@@ -18,7 +18,8 @@ from analogscan.cli import main
 
 EXPECTED = {  # (municipality, type) → findings, read from a run and checked against the pages
     ("入間東部地区消防組合", "in_person_training"): 7, ("小美玉市", "in_person_training"): 6,
-    ("久米南町", "visit_viewing"): 4, ("新庄村", "visit_viewing"): 3, ("牟岐町", "document_posting"): 2,
+    ("久米南町", "visit_viewing"): 4, ("新庄村", "visit_viewing"): 3, ("牟岐町", "document_posting"): 1,
+    ("牟岐町", "unspecified"): 1,  # 別表 header 「掲示場の位置」: 種別要確認 (候補 書面掲示)
     ("留萌市", "visual_inspection"): 2, ("留萌市", "document_posting"): 1, ("北広島市", "document_posting"): 1,
     ("久慈市", "resident_staff"): 1, ("高島市", "resident_staff"): 1,
 }
@@ -74,13 +75,14 @@ def test_workbook_counts_equal_findings(first_run) -> None:
     head = rows[0]
     assert head[:2] == ("自治体", "目視") and head[9] == "種別要確認" and head[10:] == ("合計", "うち電子的代替あり", "例規数", "ファイル数",
                                                     "読めなかったファイル")
-    by_label = dict(zip(head[1:9], ["visual_inspection", "onsite_audit", "periodic_inspection", "resident_staff",
-                                    "in_person_training", "document_posting", "visit_viewing", "recording_media"]))
-    matrix = {(row[0], by_label[head[c]]): row[c] for row in rows[1:-1] for c in range(1, 9) if row[c]}
+    by_label = dict(zip(head[1:10], ["visual_inspection", "onsite_audit", "periodic_inspection", "resident_staff",
+                                     "in_person_training", "document_posting", "visit_viewing", "recording_media",
+                                     "unspecified"]))
+    matrix = {(row[0], by_label[head[c]]): row[c] for row in rows[1:-1] for c in range(1, 10) if row[c]}
     assert matrix == Counter((r["municipality"], r["type"]) for r in recs)
     assert [row[0] for row in rows[1:-1]] == MUNICIPALITIES
     total = rows[-1]
-    assert total[9] == 0  # no 種別要確認 finding in this prefecture
+    assert total[9] == 1  # one 種別要確認 finding (牟岐町)
     assert total[0] == "合計" and total[10] == len(recs) == 28 and total[13] == FILES and total[14] == 1
     sheet = wb["点検シート"]
     assert sheet.max_row == len(recs) + 1

@@ -191,3 +191,30 @@ def test_rule_files_validate(tmp_path) -> None:
         encoding="utf-8")
     with pytest.raises(RuleError, match="weight"):
         load_rules(bad)
+
+
+def test_net_word_does_not_count_after_an_enumeration(rules_only: Detector) -> None:
+    matcher = rules_only.matcher
+    enumeration = "前項の申請書には、次の各号に掲げる書類を添付しなければならない。"
+    assert not matcher.is_candidate(enumeration) and not matcher.analyse(enumeration).candidate
+    assert not matcher.is_candidate("別表第二の上欄に掲げる施設の区分に応じ、同表の下欄に定める額とする。")
+    posting = "営業者は、許可証を営業所の見やすい場所に掲げなければならない。"
+    ua = matcher.analyse(posting)
+    assert matcher.is_candidate(posting) and [e.text for e in ua.net_evidence["document_posting"]] == [
+        "見やすい場所", "掲げ"]
+
+
+def test_net_not_after_is_validated(tmp_path) -> None:
+    bad = tmp_path / "rules"
+    (bad / "types").mkdir(parents=True)
+    (bad / "common.toml").write_text("[obligation]\npatterns=[\"ない\"]\n", encoding="utf-8")
+    (bad / "types" / "x.toml").write_text(
+        '[type]\nid="document_posting"\nnet=["掲げ"]\nnet_not_after={"掲げ"="(号|次の各号)に"}\n'
+        '[[rules]]\nid="document_posting.a"\nweight=0.5\npatterns=["掲示"]\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="net_not_after '掲げ': bad pattern"):  # a lookbehind needs a fixed width
+        load_rules(bad)
+    (bad / "types" / "x.toml").write_text(
+        '[type]\nid="document_posting"\nnet=["掲げ"]\nnet_not_after={"掲示"="次に"}\n'
+        '[[rules]]\nid="document_posting.a"\nweight=0.5\npatterns=["掲示"]\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="must map words of type.net"):
+        load_rules(bad)

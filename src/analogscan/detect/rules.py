@@ -99,6 +99,7 @@ class TypeDef:
     net: list[str]
     rules: list[Rule]
     net_re: re.Pattern[str] | None = None
+    net_not_after: dict[str, str] = field(default_factory=dict)  # net word → what it must not follow
 
 
 @dataclass
@@ -183,8 +184,27 @@ def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
     net = t.get("net", [])
     if not net or not all(isinstance(n, str) and n for n in net):
         raise RuleError(f"{path.name}: type.net must be a non-empty list of words")
+    not_after = t.get("net_not_after", {})
+    if not isinstance(not_after, dict) or set(not_after) - set(net):
+        raise RuleError(f"{path.name}: type.net_not_after must map words of type.net to patterns")
+    for word, before in not_after.items():
+        try:
+            re.compile(_net_word_re(word, before))
+        except re.error as exc:  # a lookbehind must have a fixed width
+            raise RuleError(f"{path.name}: net_not_after {word!r}: bad pattern {before!r}: {exc}") from None
     return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
-                   net=net, rules=rules, net_re=re.compile("|".join(re.escape(n) for n in net)))
+                   net=net, rules=rules, net_re=_net_re([(n, not_after.get(n)) for n in net]),
+                   net_not_after=dict(not_after))
+
+
+def _net_word_re(word: str, not_after: str | None) -> str:
+    return (f"(?<!{not_after})" if not_after else "") + re.escape(word)
+
+
+def _net_re(words: list[tuple[str, str | None]]) -> re.Pattern[str]:
+    """One pattern for net words, longest first; a word with ``not_after`` does not match right after it
+    (「掲げ」 counts in 「見やすい場所に掲げ」, not in the enumeration 「次の各号に掲げる」)."""
+    return re.compile("|".join(_net_word_re(w, b) for w, b in sorted(set(words), key=lambda x: -len(x[0]))))
 
 
 @lru_cache(maxsize=4)
@@ -217,6 +237,5 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
     if missing:
         raise RuleError(f"rules/types: no rule file for {sorted(missing)}")
     ordered = {tid: types[tid] for tid in TYPE_IDS}
-    all_net = sorted({n for t in ordered.values() for n in t.net}, key=len, reverse=True)
-    net_re = re.compile("|".join(re.escape(n) for n in all_net))
+    net_re = _net_re([(n, t.net_not_after.get(n)) for t in ordered.values() for n in t.net])
     return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, digest.hexdigest()[:16])
