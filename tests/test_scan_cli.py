@@ -64,3 +64,16 @@ def test_scan_reports_unreadable_inputs_and_goes_on(tmp_path) -> None:
     assert result.exit_code == 1
     assert result.stderr.count("analogscan: error:") == 1 and "broken.xml" in result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_typed_only_leaves_out_untyped_findings(tmp_path, repo) -> None:
+    """The bundled sample gives 種別要確認 findings by default; --typed-only drops exactly those."""
+    runner = CliRunner()
+    full, typed = tmp_path / "all.jsonl", tmp_path / "typed.jsonl"
+    assert runner.invoke(main, ["scan", str(repo / "corpora" / "samples"), "-o", str(full)]).exit_code == 0
+    assert runner.invoke(main, ["scan", str(repo / "corpora" / "samples"), "--typed-only", "-o", str(typed)]).exit_code == 0
+    everything = [json.loads(line) for line in full.read_text(encoding="utf-8").splitlines()]
+    untyped = [r for r in everything if r["type"] == "unspecified"]
+    assert untyped and all(r["candidate_types"] and "classifier:any" in r["rule_ids"] for r in untyped)
+    assert [json.loads(line) for line in typed.read_text(encoding="utf-8").splitlines()] == [
+        r for r in everything if r["type"] != "unspecified"]

@@ -146,6 +146,8 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
 @click.option("--high-recall", is_flag=True,
               help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
+@click.option("--typed-only", is_flag=True,
+              help="Precision first: leave out 種別要確認 findings (analog, type uncertain).")
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
@@ -153,8 +155,8 @@ def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_mo
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes (default: the number of cores; 1 = scan in this process).")
 def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, top: int, review_store: str | None,
-         show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
+         min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool, top: int,
+         review_store: str | None, show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .pipeline import DetectorSettings, scan_paths
     from .report import format_from_extension, write_report
@@ -167,7 +169,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall)
+    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     log = InputLog()
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)

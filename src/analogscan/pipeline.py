@@ -39,6 +39,7 @@ class DetectorSettings:
     min_score: float | None = None
     use_model: bool = True
     high_recall: bool = False
+    typed_only: bool = False
 
     def build(self) -> Detector:
         model = None
@@ -46,7 +47,8 @@ class DetectorSettings:
             from .detect.classifier import load_default_model
 
             model = load_default_model()
-        return Detector(model=model, min_score=self.min_score, types=self.types, high_recall=self.high_recall)
+        return Detector(model=model, min_score=self.min_score, types=self.types, high_recall=self.high_recall,
+                        typed_only=self.typed_only)
 
 
 @dataclass

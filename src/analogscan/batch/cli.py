@@ -27,13 +27,14 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
 @click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
 @click.option("--high-recall", is_flag=True, help="Review sweep (see scan --high-recall).")
+@click.option("--typed-only", is_flag=True, help="Leave out 種別要確認 findings (see scan --typed-only).")
 @click.option("--similarity", type=click.FloatRange(0, 1), default=DEFAULT_SIMILARITY, show_default=True,
               help="Cosine similarity at which provisions of two municipalities are grouped.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, scheduler: str | None,
-                  types: str | None, min_score: float | None, no_model: bool, high_recall: bool,
+                  types: str | None, min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool,
                   similarity: float, review_store: str | None, show_dismissed: bool) -> None:
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
     findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
@@ -46,7 +47,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
 
     if scheduler and executor != "dask":
         raise click.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall)
+    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     errors: list[str] = []
 
     def report(line: str) -> None:

@@ -43,12 +43,14 @@ class Detector:
         types: Iterable[str] | None = None,
         link_techmap: bool = True,
         high_recall: bool = False,
+        typed_only: bool = False,
     ):
         self.rules = rules or load_rules()
         self.matcher = RuleMatcher(self.rules)
         self.model = model
         self.min_score = min_score
         self.high_recall = high_recall  # the classifier's recall-first any-head threshold
+        self.typed_only = typed_only    # no 種別要確認 findings: precision first
         self.types = tuple(types) if types else TYPE_IDS
         unknown = set(self.types) - set(TYPE_IDS)
         if unknown:
@@ -106,7 +108,8 @@ class Detector:
             passed = self.model.predict(ua, self.high_recall, basis, municipal, ranked) if ua.candidate else {}
             if candidates is not None:
                 candidates[:] = ranked
-            wanted = set(self.types) | ({UNSPECIFIED} if set(ranked) & set(self.types) else set())
+            untyped_wanted = not self.typed_only and bool(set(ranked) & set(self.types))
+            wanted = set(self.types) | ({UNSPECIFIED} if untyped_wanted else set())
             return {t: v for t, v in passed.items() if t in wanted}
         s = self.scores(ua)
         passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
