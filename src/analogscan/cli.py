@@ -87,15 +87,14 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     sys.exit(log.exit_code())
 
 
+# the commands that live in their own packages (imported here, after ``main`` exists)
 from .batch.cli import batch_command  # noqa: E402
+from .review.apply import apply_review  # noqa: E402
+from .review.cli import open_review_store, review_command, review_summary  # noqa: E402
 from .techmap.cli import techmap_command  # noqa: E402
 
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
-
-from .review.apply import apply_review  # noqa: E402
-from .review.cli import open_review_store, review_command, review_summary  # noqa: E402
-
 main.add_command(review_command, "review")
 
 
