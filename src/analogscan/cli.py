@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .cli_safety import check_output_is_no_input, limit_options
+from .console import echo_error
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
@@ -46,7 +47,7 @@ class InputLog:
         """Count a document (True) or name a ReadError on stderr (False)."""
         if isinstance(item, ReadError):
             self.failures += 1
-            click.echo(f"analogscan: error: {item}", err=True)
+            echo_error(item)
             return False
         self.documents += 1
         return True
@@ -127,13 +128,6 @@ def _parse_types(types: str | None) -> tuple[str, ...] | None:
     return chosen
 
 
-def make_detector(types: tuple[str, ...] | None, min_score: float | None, use_model: bool,
-                  high_recall: bool = False):
-    from .pipeline import DetectorSettings
-
-    return DetectorSettings(types, min_score, use_model, high_recall).build()
-
-
 @main.command()
 @limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -212,13 +206,14 @@ def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: boo
     """Score the detector on labelled units (annotation-guide JSONL) beside the plain keyword net."""
     from .detect.evaluate import evaluate, print_evaluation
     from .detect.metrics import read_labels
+    from .pipeline import DetectorSettings
 
     try:
         units = read_labels(labels)
     except ReadError as exc:
-        click.echo(f"analogscan: error: {exc}", err=True)
+        echo_error(exc)
         sys.exit(EXIT_USAGE)
-    detector = make_detector(None, min_score, not no_model, high_recall)
+    detector = DetectorSettings(None, min_score, not no_model, high_recall).build()
     result = evaluate(detector, units, errors_path=errors)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -249,7 +244,7 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     try:
         units = read_labels(paths, dedupe=True)
     except ReadError as exc:
-        click.echo(f"analogscan: error: {exc}", err=True)
+        echo_error(exc)
         sys.exit(EXIT_USAGE)
     model, report = fit(units, load_rules(), folds=folds, seed=seed)
     target = Path(output) if output else default_model_dir()

@@ -1,7 +1,7 @@
 """``analogscan batch``: a prefecture-wide (or national) review over many municipalities' rule books.
 
-It wraps the single-document pipeline (``ingest.read_bytes`` / ``read_paths`` →
-``Detector.document_findings`` → ``Finding.record``), caches each file's result by content hash in
+It wraps the scan pipeline (``ingest.read_input`` → ``pipeline.scan_document``, with the
+pipeline's ``DetectorSettings``), caches each file's result by content hash in
 SQLite, runs files in worker processes (or on a Dask cluster), groups near-identical provisions
 across municipalities and writes findings.jsonl, a workbook and an offline HTML dashboard.
 """

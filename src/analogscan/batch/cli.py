@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..console import echo_error
 from .roots import RootError
 from .runner import EXECUTORS, ExecutorError
 from .settings import DEFAULT_SIMILARITY
@@ -52,7 +53,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
 
     def report(line: str) -> None:
         errors.append(line)
-        click.echo(f"analogscan: error: {line}", err=True)
+        echo_error(line)
 
     store = open_review_store(review_store) if review_store else None
     review_counts: Counter[str] = Counter()
@@ -66,7 +67,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
                                 review=review if store is not None else None)
     except (RootError, ExecutorError) as exc:
-        click.echo(f"analogscan: error: {exc}", err=True)
+        echo_error(exc)
         sys.exit(EXIT_USAGE)
     finally:
         if store is not None:

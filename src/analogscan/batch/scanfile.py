@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..ingest import read_bytes, read_file_bytes, read_paths
+from ..ingest import InputFile, read_file_bytes, read_input
 from ..model import ReadError
 from .roots import SourceFile
 from ..pipeline import DetectorSettings, scan_document
@@ -63,8 +63,9 @@ def detector_for(settings: DetectorSettings):
 
 def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
     """Read, detect and record one file; never raises (a failure becomes an error line)."""
-    if file.path.lower().endswith(".zip"):  # read_paths checks the archive and each member itself
-        data, digest = b"", path_digest(file.path)
+    data: bytes | None
+    if file.path.lower().endswith(".zip"):  # the reader checks the archive and each member itself
+        data, digest = None, path_digest(file.path)
         if not digest:
             return FileResult(file, "", errors=[f"{file.path}: cannot open"], cacheable=False)
     else:
@@ -75,7 +76,7 @@ def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
     result = FileResult(file, digest)
     try:
         detector = detector_for(settings)
-        for item in _documents(file, data):
+        for item in read_input(_input_file(file), data=data):
             if isinstance(item, ReadError):
                 result.errors.append(str(item))
                 continue
@@ -90,11 +91,7 @@ def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
     return result
 
 
-def _documents(file: SourceFile, data: bytes):
-    if file.path.lower().endswith(".zip"):
-        return read_paths([file.path])  # member documents, ids under the archive's name
-    doc_id = PurePosixPath(file.key).with_suffix("").as_posix()
-    try:
-        return read_bytes(data, file.path, doc_id)
-    except ReadError as err:
-        return [err]
+def _input_file(file: SourceFile) -> InputFile:
+    """The file as the readers take it: doc ids from its key; a .zip's members under the archive's own name."""
+    path = Path(file.path)
+    return (path, PurePosixPath(path.name if path.suffix.lower() == ".zip" else file.key))

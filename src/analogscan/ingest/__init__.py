@@ -199,9 +199,14 @@ def input_files(paths: Iterable[str | Path]) -> Iterator[InputFile | ReadError]:
             yield ReadError(str(path), "no such file or directory")
 
 
-def read_input(item: InputFile, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadError]:
-    """Documents (or errors) of one file from ``input_files`` (a .zip yields its members)."""
-    return _read_file(*item, limits)
+def read_input(item: InputFile, limits: Limits = DEFAULT_LIMITS,
+               data: bytes | None = None) -> Iterator[Document | ReadError]:
+    """Documents (or errors) of one file from ``input_files`` (a .zip yields its members). ``data``: the
+    file's bytes when the caller has read them already (never for a .zip: its members are read from it)."""
+    path, rel = item
+    if data is None or path.suffix.lower() == ".zip":
+        return _read_file(path, rel, limits)
+    return _read_one(data, str(path), _doc_id(rel), limits)
 
 
 def read_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadError]:

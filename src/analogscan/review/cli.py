@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..console import echo_error
 from ..model import ReadError
 from .store import ReviewStore
 
@@ -18,16 +19,12 @@ store_option = click.option("--store", default=DEFAULT_STORE, show_default=True,
                             help="The review store (SQLite).")
 
 
-def _error(message: object) -> None:
-    click.echo(f"analogscan: error: {message}", err=True)
-
-
 def open_review_store(path: str) -> ReviewStore:
     """The store for ``scan --review``; a one-line error and exit 2 when it is missing or not a store."""
     try:
         return ReviewStore(path)
     except ReadError as exc:
-        _error(exc)
+        echo_error(exc)
         sys.exit(EXIT_USAGE)
 
 
@@ -54,17 +51,17 @@ def import_command(workbooks: tuple[str, ...], store: str) -> None:
         try:
             read.append(read_workbook(path))
         except ReadError as exc:
-            _error(exc)
+            echo_error(exc)
         except WorkbookErrors as exc:
             for line in exc.lines:
-                _error(line)
-            _error(f"{path}: nothing imported ({len(exc.lines)} problem(s))")
+                echo_error(line)
+            echo_error(f"{path}: nothing imported ({len(exc.lines)} problem(s))")
     failed = len(workbooks) - len(read)
     if read:
         try:
             db = ReviewStore(store, create=True)
         except ReadError as exc:
-            _error(exc)
+            echo_error(exc)
             sys.exit(EXIT_USAGE)
         with db:
             for found in read:
@@ -88,7 +85,7 @@ def export_command(labels_path: str, store: str) -> None:
         with ReviewStore(store) as db:
             counts = write_labels(db.decisions(), labels_path)
     except ReadError as exc:
-        _error(exc)
+        echo_error(exc)
         sys.exit(EXIT_USAGE)
     click.echo(f"{labels_path}: {counts.units} units ({counts.positive} with a type), "
                f"{counts.left_out_unsure} units with 要確認 left out"
