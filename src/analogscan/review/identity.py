@@ -50,7 +50,8 @@ def record_document_key(rec: Mapping[str, Any]) -> str:
 
 
 def record_identity(rec: Mapping[str, Any]) -> tuple[str, str, str]:
-    """(document key, text hash, finding id) of a finding record."""
+    """(document key, text hash, finding id) of a finding record (the text hash ``apply_review`` attached,
+    if any, is reused: normalising the unit again would give the same)."""
     key = record_document_key(rec)
-    text_hash = unit_text_hash(rec.get("text") or "", rec.get("context") or "")
+    text_hash = rec.get("text_hash") or unit_text_hash(rec.get("text") or "", rec.get("context") or "")
     return key, text_hash, finding_id(key, text_hash, rec.get("type") or "")
