@@ -256,15 +256,14 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        print_evaluation({**report, "tool": report["cv"], "model": f"{model.name} (grouped {report['folds']}-fold CV)",
-                          "rules_version": model.rules_version})
-    hr = report["cv_high_recall"]
-    click.echo(f"--high-recall (any-head threshold {model.threshold['any_high_recall']:.3f}): macro-F1 "
-               f"{hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
-               f"R {hr['any_type']['recall']:.3f}", err=True)
-    mu = report["cv_municipal"]
-    click.echo(f"municipal units only: macro-F1 {mu['macro']['f1']:.3f}, any analog type "
-               f"P {mu['any_type']['precision']:.3f} R {mu['any_type']['recall']:.3f}", err=True)
+        print_evaluation({**report, "model": f"{model.name} (grouped {report['folds']}-fold CV)",
+                          "rules_version": model.rules_version}, figures="grouped CV")
+    for d, r in report["domains"].items():
+        hr = r["cv_high_recall"]
+        if r["units"]:
+            click.echo(f"{d} --high-recall (any-head threshold {model.thresholds.of(d == 'municipal').any_high_recall:.3f}): "
+                       f"macro-F1 {hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
+                       f"R {hr['any_type']['recall']:.3f}", err=True)
     click.echo(f"model written to {target} ({len(model.vocabulary)} features, {report['candidates']} of "
                f"{report['units']} units in the candidate net)", err=True)
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from ..analog_types import FINDING_TYPE_IDS, UNSPECIFIED
 from ..model import Document, Unit, is_municipal
-from .classifier import head_thresholds
+from .classifier import Thresholds
 from .engine import RuleMatcher, UnitAnalysis
 from .finding import Finding, new_finding
 from .rules import TYPE_IDS, RuleSet, load_rules
@@ -26,9 +26,9 @@ class TypeScorer(Protocol):
     """Something that turns a unit analysis into per-type probabilities (the classifier)."""
 
     rules_version: str
-    threshold: dict[str, float]
+    thresholds: Thresholds
 
-    def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
+    def scores(self, ua: UnitAnalysis, municipal: bool = True) -> dict[str, float]: ...
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
                 municipal: bool = False, candidates: list[str] | None = None) -> dict[str, float]: ...
@@ -70,26 +70,26 @@ class Detector:
     def analyse(self, text: str, context: str = "") -> UnitAnalysis:
         return self.matcher.analyse(text, context)
 
-    def scores(self, ua: UnitAnalysis) -> dict[str, float]:
+    def scores(self, ua: UnitAnalysis, municipal: bool = True) -> dict[str, float]:
         if not ua.candidate:
             return {t: 0.0 for t in TYPE_IDS}
         if self.model is not None:
-            return self.model.scores(ua)
+            return self.model.scores(ua, municipal)
         return {t: ua.rule_score(t) for t in TYPE_IDS}
 
-    def threshold(self, type_id: str) -> float:
+    def threshold(self, type_id: str, municipal: bool = True) -> float:
         if self.min_score is not None:
             return self.min_score
         if self.model is not None:
-            return self.model.threshold.get(type_id, DEFAULT_MIN_SCORE)
+            return self.model.thresholds.of(municipal).types.get(type_id, DEFAULT_MIN_SCORE)
         return DEFAULT_MIN_SCORE
 
     def any_thresholds(self) -> dict[str, float]:
         """The any-head thresholds in force (national laws / municipal rules); empty without a model."""
         if self.model is None or self.min_score is not None:
             return {}
-        return {"national": head_thresholds(self.model.threshold, False, self.high_recall)["any"],
-                "municipal": head_thresholds(self.model.threshold, True, self.high_recall)["any"]}
+        return {d: self.model.thresholds.of(d == "municipal").any_in_force(self.high_recall)
+                for d in ("national", "municipal")}
 
     def predict(self, text: str, context: str = "", municipal: bool = True) -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
@@ -111,8 +111,8 @@ class Detector:
             untyped_wanted = not self.typed_only and bool(set(ranked) & set(self.types))
             wanted = set(self.types) | ({UNSPECIFIED} if untyped_wanted else set())
             return {t: v for t, v in passed.items() if t in wanted}
-        s = self.scores(ua)
-        passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t)}
+        s = self.scores(ua, municipal)
+        passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t, municipal)}
         basis.update(dict.fromkeys(passed, "rules" if self.model is None else "classifier"))
         return passed
 
@@ -126,7 +126,7 @@ class Detector:
         return ua, self.decide(ua, basis, municipal, candidates), basis, tuple(candidates)
 
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
-        if self._net_decides and not self.matcher.is_candidate(unit.text):
+        if self._net_decides and not self.matcher.is_candidate(unit.text, unit.context):
             return []
         ua, passed, basis, candidates = self._judged(unit.text, unit.context, is_municipal(doc.body))
         out: list[Finding] = []

@@ -63,6 +63,8 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
             feats[("N:" if outside else "Np:") + tid] = 1.0
             if tid not in ua.hits:  # the keyword is there but no rule saw the duty (立入 of books only …)
                 feats["NORULE:" + tid] = 1.0
+    for tid in ua.context_net:
+        feats["CN:" + tid] = 1.0
     for name in ua.exclusions:
         feats["X:" + name] = 1.0
     if ua.hits:
