@@ -30,7 +30,7 @@ def strip_amendment_notes(text: str) -> tuple[str, list[str]]:
     return AMENDMENT_NOTE_RE.sub("", text).strip(), notes
 
 
-_NUMERAL = "[0-9０-９〇一二三四五六七八九十百千]"
+_NUMERAL = "[0-9０-９〇○一二三四五六七八九十百千]"  # ○ (a circle for 〇) in 「第一○号」
 _SUPPL_LABEL_RE = re.compile(
     rf"(明治|大正|昭和|平成|令和)[\s　]*({_NUMERAL}+|元)[\s　]*年"
     rf"(?:[\s　]*{_NUMERAL}+[\s　]*月)?(?:[\s　]*{_NUMERAL}+[\s　]*日)?"
@@ -153,6 +153,17 @@ class DocumentBuilder:
             unit.citation = f"{table}（第{row}行）"
             self._register(unit)
         return unit
+
+    def open_provision(self, paragraph: int = 0) -> str:
+        """The citation of where the reader is: 「附則第3条第2項」 (``paragraph`` > 1 adds 第N項), "" in
+        the main provisions outside an article. For naming a table inside an article: 「第3条の表」."""
+        cite = "" if self._suppl is None else "附則" + self._suppl
+        if self._article is not None:
+            base, _, branch = self._article.partition("の")
+            cite += f"第{base}条" + (f"の{branch}" if branch else "")
+        if paragraph > 1:
+            cite += f"第{paragraph}項"
+        return cite
 
     # ------------------------------------------------------------- internals
     def _make_unit(self, text: str, kind: str, caption: str) -> Unit | None:
