@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from test_fuzz_readers import assert_offsets
 
 from analogscan.batch.roots import discover
+from analogscan.cli import main
 from analogscan.ingest import plaintext, read_paths
 from analogscan.ingest.places import body_of, folder_municipality
 from analogscan.model import Document, ReadError
@@ -246,3 +250,29 @@ def test_batch_names_the_ward_folders_in_japanese(tokyo23: Path) -> None:
     assert sorted(names) == sorted(WARDS.values())
     minato = next(m for m in discover(tokyo23) if m.name == "港区")
     assert len(minato.files) == 17 and all(f.municipality == "港区" for f in minato.files)
+
+
+def test_batch_over_ward_folders_compares_wards_by_name(tokyo23: Path, tmp_path: Path) -> None:
+    """Two wards' 建築基準法施行細則 (目黒区's title names no ward): findings and groups by Japanese name."""
+    root = tmp_path / "root"
+    for ward, name in (("01_minato-ku", "（令和7年7月）港区建築基準法施行細則.txt"),
+                       ("08_Meguro-ku", "（令和7年7月）建築基準法施行細則.txt")):
+        (root / ward).mkdir(parents=True)
+        shutil.copy(tokyo23 / ward / name, root / ward / name)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(root), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("2 municipalities,")
+    recs = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["municipality"] for r in recs} == {"港区", "目黒区"}
+    assert {r["body"] for r in recs} == {"港区", "目黒区"}
+    assert all(r["municipality"] == r["body"] for r in recs)
+    assert all(re.match(r"^(?:附則(?:（[^）]*）)?)?(?:第\d+条|別表)", r["citation"]) for r in recs), \
+        [r["citation"] for r in recs]
+
+
+def test_caption_in_brackets_after_the_article_number(tokyo23_docs: list[Document | ReadError]) -> None:
+    doc = _doc(tokyo23_docs, "01_minato-ku", "（令和6年4月）港区自転車等の放置防止及び自転車等駐車場の整備に関する条例")
+    by = {u.citation: u for u in doc.units}
+    assert by["第34条"].caption == "（指定することができない法人等）"  # 「### 第三十四条 （…）」
+    assert by["第34条"].text.startswith("区長は、区議会議員、区長、副区長、教育長並びに")

@@ -83,7 +83,13 @@ MD_HISTORY_NOTE_RE = re.compile(r"^(?:〔注〕|注)?.{0,30}改正経過を注�
 MD_BULLET_RE = re.compile(r"^[-*+][ \t]+")  # 「- 1 この条例は…」: a list mark before a 附則 項
 MD_FOOTER = ("このファイルについて", "免責事項")  # the converter's notes after the rule
 # 「### 第1条 目的」: a caption written after the number without brackets
-MD_ARTICLE_CAPTION_RE = re.compile(rf"^(第{_KNUM}+条(?:の{_KNUM}+)*){_SP}+([^。（）()「」]{{1,40}})$")
+MD_ARTICLE_CAPTION_RE = re.compile(
+    rf"^(第{_KNUM}+条(?:の{_KNUM}+)*){_SP}+(?:[（(]([^（）()]{{1,40}})[）)]|([^。（）()「」]{{1,40}}))$"
+)  # also 「### 第三十四条 （指定することができない法人等）」
+# a heading mark run into the line before: 「登記事項証明書##### (３) 公図の写し」
+MD_INLINE_HEADING_RE = re.compile(
+    rf"(?<=[^#\s])#{{1,6}}{_SP}*(?=[附付]{_SP}*則|第{_KNUM}+条|[（(]{_NUM}+[）)])"
+)
 
 
 @dataclass
@@ -118,7 +124,7 @@ def is_markdown(text: str) -> bool:
 def _markdown_lines(text: str) -> list[_Line]:
     """Markdown → lines without heading marks; table rows as tab-joined cells; the footer dropped."""
     out: list[_Line] = []
-    for raw in text.split("\n"):
+    for raw in MD_INLINE_HEADING_RE.sub(lambda m: "\n" + m.group(0), text).split("\n"):
         s = raw.strip()
         if not s or MD_RULE_RE.match(s):
             continue
@@ -144,7 +150,8 @@ def _markdown_lines(text: str) -> list[_Line]:
 
 
 def _caption_in_brackets(m: re.Match[str]) -> str:
-    return m.group(0) if m.group(2).strip() == "削除" else f"{m.group(1)}（{m.group(2).strip()}）"
+    caption = (m.group(2) or m.group(3)).strip()
+    return m.group(0) if caption == "削除" else f"{m.group(1)}（{caption}）"
 
 
 def _prepare(text: str, markdown: bool = False) -> list[_Line]:
