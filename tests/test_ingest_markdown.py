@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_fuzz_readers import assert_offsets
 
 from analogscan.batch.roots import discover
@@ -276,3 +278,19 @@ def test_caption_in_brackets_after_the_article_number(tokyo23_docs: list[Documen
     by = {u.citation: u for u in doc.units}
     assert by["第34条"].caption == "（指定することができない法人等）"  # 「### 第三十四条 （…）」
     assert by["第34条"].text.startswith("区長は、区議会議員、区長、副区長、教育長並びに")
+
+
+MD_WORDS = ["#", "##", "###", "####", "#####", "######", "|", "| --- |", "---", "- ", "第1条", "第三条の二", "目的",
+            "（目的）", "2", "２", "(1)", "一", "ア", "附則", "付　則", "附則(平成二一年三月二五日条例第一○号)抄", "別表第二",
+            "(第三条関係)", "目次", "削除", "及び第5条", "このファイルについて", "区長は、掲示しなければならない。", "　", "\t"]
+MD_TEXT = st.lists(st.lists(st.sampled_from(MD_WORDS) | st.text(max_size=5), max_size=6).map(" ".join),
+                   max_size=30).map(lambda lines: "# 見本区条例\n### 第1条\n本文。\n" + "\n".join(lines))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(MD_TEXT)
+def test_markdown_segmenter_offsets(text: str) -> None:
+    docs = plaintext.read(text, "x.txt", "01_minato-ku/x")
+    assert_offsets(docs)
+    assert all(u.citation for d in docs for u in d.units)

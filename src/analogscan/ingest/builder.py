@@ -70,7 +70,7 @@ class DocumentBuilder:
         self._pending: list[_Pending] = []
         self._paragraph: str | None = None
         self._paragraph_text = ""
-        self._item_stack: list[tuple[str, str]] = []  # (label, text) of open 号 / subdivisions
+        self._item_stack: list[tuple[str, str, int]] = []  # (label, text, depth) of open 号 / subdivisions
         self._ids: dict[str, int] = {}
         self._caption_for_next = ""
 
@@ -129,12 +129,13 @@ class DocumentBuilder:
     def item(self, text: str, label: str, depth: int = 0) -> Unit | None:
         """A 号 (depth 0, ``label`` canonical number such as "1" or "2の2") or a subdivision
         (depth ≥ 1, ``label`` as displayed: イ, (1), (i), ア, (ア))."""
-        del self._item_stack[depth:]
+        # by depth, not position: 「ア」「イ」 straight under a 項 (depth 1, no 号 above) are siblings
+        self._item_stack = [entry for entry in self._item_stack if entry[2] < depth]
         base, _, branch = label.partition("の")  # "2の2" is cited 第2号の2
         shown = (f"第{base}号" + (f"の{branch}" if branch else "")) if depth == 0 else label
-        context_parts = [self._paragraph_text] + [t for _, t in self._item_stack]
-        labels = [lab for lab, _ in self._item_stack] + [shown]
-        self._item_stack.append((shown, text))
+        context_parts = [self._paragraph_text] + [t for _, t, _ in self._item_stack]
+        labels = [lab for lab, _, _ in self._item_stack] + [shown]
+        self._item_stack.append((shown, text, depth))
         unit = self._add(text, "item" if depth == 0 else "subitem", labels)
         if unit is not None:
             unit.context = "\n".join(p for p in context_parts if p)
