@@ -41,6 +41,16 @@ class DetectorSettings:
     high_recall: bool = False
     typed_only: bool = False
 
+    def check(self) -> None:
+        """Raise in the calling process what would fail in every worker: rules that do not validate
+        (RuleError), a model that cannot be used or was trained with other rules (ModelError)."""
+        from .detect.classifier import load_default_model
+        from .detect.rules import load_rules
+
+        load_rules()
+        if self.use_model:
+            load_default_model()
+
     def build(self) -> Detector:
         model = None
         if self.use_model:
@@ -121,6 +131,7 @@ def scan_paths(paths: Iterable[str | Path], settings: DetectorSettings, jobs: in
     """Scan files, directories and .zip archives; yield a ScannedDocument or a ReadError per document, in
     input order. ``jobs``: worker processes (default: the cores available; 1 = in this process). A
     detector that cannot be built (e.g. a model trained with other rules) raises its error here."""
+    settings.check()
     items = list(input_files(paths))
     jobs = min(jobs or default_jobs(), sum(not isinstance(i, ReadError) for i in items))
     if jobs <= 1:

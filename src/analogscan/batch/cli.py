@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from ..console import echo_error
-from .roots import RootError
-from .runner import EXECUTORS, ExecutorError
+from .runner import EXECUTORS
 from .settings import DEFAULT_SIMILARITY
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -66,9 +65,6 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
             outcome = run_batch(root, outdir, settings, jobs=jobs or os.cpu_count() or 1, executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
                                 review=review if store is not None else None)
-    except (RootError, ExecutorError) as exc:
-        echo_error(exc)
-        sys.exit(EXIT_USAGE)
     finally:
         if store is not None:
             store.close()

@@ -62,6 +62,7 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
 
     Raises RootError when ROOT is unusable; every other problem is one error line (``on_error``)."""
     municipalities = discover(root)
+    settings.check()
     version = pipeline_version(settings)
     bars = _Bars(progress, municipalities)
     scanned = reused = 0

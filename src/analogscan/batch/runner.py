@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
+from ..errors import AnalogscanError
 from .roots import SourceFile
 from .scanfile import FileResult, scan_file
 from ..pipeline import DetectorSettings
@@ -25,7 +26,7 @@ EXECUTORS = ("local", "dask")
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 
 
-class ExecutorError(RuntimeError):
+class ExecutorError(AnalogscanError):
     """The executor cannot start (dask not installed, scheduler unreachable): one line, exit 2."""
 
 

@@ -20,6 +20,7 @@ from .. import project_dir
 from .engine import UnitAnalysis
 from .features import unit_features
 from ..analog_types import UNSPECIFIED
+from ..errors import AnalogscanError
 from .rules import TYPE_IDS, load_rules
 
 MODEL_DIR_NAME = "analogscan-clf"
@@ -83,7 +84,7 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
     return passed
 
 
-class ModelError(RuntimeError):
+class ModelError(AnalogscanError):
     """A model that cannot be used (missing, corrupt, or trained with other rules)."""
 
 
@@ -163,9 +164,7 @@ class LinearTypeModel:
         if meta.get("format_version") != FORMAT_VERSION or meta.get("heads") != list(HEADS):
             raise ModelError(f"{directory}: model format or type list differs from this analogscan")
         if rules_version is not None and meta.get("rules_version") != rules_version:
-            raise ModelError(
-                f"{directory}: model was trained with rules {meta.get('rules_version')}, the rules are now "
-                f"{rules_version}; run `analogscan train` (or scan with --no-model)")
+            raise ModelError(f"model {directory} was trained with other rules; run analogscan train or use --no-model")
         vocab = {f: i for i, f in enumerate(meta.pop("vocabulary"))}
         if coef.shape != (len(HEADS), len(vocab)):
             raise ModelError(f"{directory}: coefficient shape {coef.shape} does not fit the vocabulary")

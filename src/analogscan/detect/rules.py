@@ -12,6 +12,7 @@ normalised text (NFKC, 漢数字 → digits) for things tokens do not help with.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -20,13 +21,14 @@ from pathlib import Path
 
 from .. import project_dir
 from ..analog_types import TYPE_IDS
+from ..errors import AnalogscanError
 
 _GAP_RE = re.compile(r"~(\d*)")
 # what ``[^。]`` means in a text pattern (the normalised text has ASCII parentheses after NFKC)
 _IN_SENTENCE = "(?:[（(][^（）()]*[）)]|[^。（）()])"
 
 
-class RuleError(ValueError):
+class RuleError(AnalogscanError, ValueError):
     """A rule file that does not validate; the message names the file and the rule."""
 
 
@@ -211,11 +213,9 @@ def _net_re(words: list[tuple[str, str | None]]) -> re.Pattern[str]:
 def load_rules(rules_dir: Path | None = None) -> RuleSet:
     """Load and validate every rule file once per process."""
     rules_dir = rules_dir or project_dir("rules")
-    digest = hashlib.sha256()
     common_path = rules_dir / "common.toml"
     with open(common_path, "rb") as fh:
         raw = fh.read()
-    digest.update(raw)
     common = tomllib.loads(raw.decode("utf-8"))
     exclusions = {name: _re_list(spec.get("text_patterns"), f"common.toml: exclusion {name}", lemma=False)
                   for name, spec in common.get("exclusions", {}).items()}
@@ -228,7 +228,6 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
                for p in spec.get("text_patterns", [])]
     types: dict[str, TypeDef] = {}
     for path in sorted((rules_dir / "types").glob("*.toml")):
-        digest.update(path.read_bytes())
         td = _load_type(path, set(exclusions))
         if td.id in types:
             raise RuleError(f"{path.name}: type {td.id} defined twice")
@@ -238,4 +237,40 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
         raise RuleError(f"rules/types: no rule file for {sorted(missing)}")
     ordered = {tid: types[tid] for tid in TYPE_IDS}
     net_re = _net_re([(n, t.net_not_after.get(n)) for t in ordered.values() for n in t.net])
-    return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, digest.hexdigest()[:16])
+    version = content_version(ordered, exclusions, context_exclusions, obligation, digital)
+    return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, version)
+
+
+def _patterns(patterns: list[re.Pattern[str]]) -> list[str]:
+    return [p.pattern for p in patterns]
+
+
+def _cue(cue: ContextCue) -> dict[str, object]:
+    return {"lemma": _patterns(cue.lemma), "text": _patterns(cue.text), "weight": cue.weight, "where": cue.where,
+            "name": cue.name}
+
+
+def _rule(rule: Rule) -> dict[str, object]:
+    return {"id": rule.id, "type": rule.type, "weight": rule.weight, "patterns": _patterns(rule.patterns),
+            "text_patterns": _patterns(rule.text_patterns), "require_any": _patterns(rule.require_any),
+            "require_text_any": _patterns(rule.require_text_any), "exclude_any": _patterns(rule.exclude_any),
+            "exclude_text_any": _patterns(rule.exclude_text_any), "boosts": [_cue(c) for c in rule.boosts],
+            "ignore_exclusions": sorted(rule.ignore_exclusions), "outside_parens": rule.outside_parens}
+
+
+def content_version(types: dict[str, TypeDef], exclusions: dict[str, list[re.Pattern[str]]],
+                    context_exclusions: set[str], obligation: ContextCue,
+                    digital: list[tuple[str, re.Pattern[str]]]) -> str:
+    """A hash of what the compiled rules decide with — ids, net words, compiled patterns, weights, cues —
+    and not of the files' bytes: a comment, a description or other formatting leaves it unchanged,
+    so a model stays usable until the rules really change."""
+    content = {
+        "types": {tid: {"net": list(t.net), "net_not_after": dict(sorted(t.net_not_after.items())),
+                        "rules": [_rule(r) for r in t.rules]} for tid, t in types.items()},
+        "exclusions": {name: _patterns(ps) for name, ps in sorted(exclusions.items())},
+        "context_exclusions": sorted(context_exclusions),
+        "obligation": _cue(obligation),
+        "digital": [[name, p.pattern] for name, p in digital],
+    }
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
