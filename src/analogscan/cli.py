@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
+from .detect.settings import DetectorSettings
 from .console import echo_error
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
@@ -115,43 +117,23 @@ def _progress(enabled: bool):
                     console=console, disable=not (enabled and console.is_terminal), transient=True)
 
 
-def _parse_types(types: str | None) -> tuple[str, ...] | None:
-    if not types:
-        return None
-    from .detect.rules import TYPE_IDS
-
-    chosen = tuple(t.strip() for t in types.split(",") if t.strip())
-    bad = [t for t in chosen if t not in TYPE_IDS]
-    if bad:
-        raise click.BadParameter(f"unknown type(s) {', '.join(bad)}; choose from {', '.join(TYPE_IDS)}",
-                                 param_hint="--types")
-    return chosen
-
-
 @main.command()
 @limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
               help="Report format (default: from the -o extension, else the terminal table).")
-@click.option("--types", help="Comma-separated type ids to report (default: all eight).")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True,
-              help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
-@click.option("--typed-only", is_flag=True,
-              help="Precision first: leave out 種別要確認 findings (analog, type uncertain).")
+@detector_options
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes (default: the number of cores; 1 = scan in this process).")
-def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool, top: int,
+def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: DetectorSettings, top: int,
          review_store: str | None, show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
-    from .pipeline import DetectorSettings, scan_paths
+    from .pipeline import scan_paths
     from .report import format_from_extension, write_report
 
     try:
@@ -162,7 +144,6 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
         raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     log = InputLog()
     with _progress(True) as progress:
         task = progress.add_task("scanning", total=None)
@@ -196,24 +177,20 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
 
 @main.command(name="eval")
 @click.argument("labels", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Threshold (default: the model's, else 0.5).")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True, help="Use the classifier's recall-first threshold.")
+@detector_options
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", type=click.Path(dir_okay=False), help="Write false positives/negatives to this JSONL.")
-def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: bool, high_recall: bool,
-                 as_json: bool, errors: str | None) -> None:
+def eval_command(labels: tuple[str, ...], settings: DetectorSettings, as_json: bool, errors: str | None) -> None:
     """Score the detector on labelled units (annotation-guide JSONL) beside the plain keyword net."""
     from .detect.evaluate import evaluate, print_evaluation
     from .detect.metrics import read_labels
-    from .pipeline import DetectorSettings
 
     try:
         units = read_labels(labels)
     except ReadError as exc:
         echo_error(exc)
         sys.exit(EXIT_USAGE)
-    detector = DetectorSettings(None, min_score, not no_model, high_recall).build()
+    detector = settings.build()
     result = evaluate(detector, units, errors_path=errors)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -259,7 +236,7 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
         print_evaluation({**report, "tool": report["cv"], "model": f"{model.name} (grouped {report['folds']}-fold CV)",
                           "rules_version": model.rules_version})
     hr = report["cv_high_recall"]
-    click.echo(f"--high-recall (any-head threshold {model.threshold['any_high_recall']:.3f}): macro-F1 "
+    click.echo(f"--high-recall (any-head threshold {model.threshold.in_force(high_recall=True).any:.3f}): macro-F1 "
                f"{hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
                f"R {hr['any_type']['recall']:.3f}", err=True)
     mu = report["cv_municipal"]

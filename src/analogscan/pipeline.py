@@ -26,39 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from .detect.detector import Detector
+from .detect.settings import DetectorSettings
 from .ingest import InputFile, input_files, read_input
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError
-
-
-@dataclass(frozen=True)
-class DetectorSettings:
-    """What a Detector is built from (picklable, so that worker processes can build their own)."""
-
-    types: tuple[str, ...] | None = None
-    min_score: float | None = None
-    use_model: bool = True
-    high_recall: bool = False
-    typed_only: bool = False
-
-    def check(self) -> None:
-        """Raise in the calling process what would fail in every worker: rules that do not validate
-        (RuleError), a model that cannot be used or was trained with other rules (ModelError)."""
-        from .detect.classifier import load_default_model
-        from .detect.rules import load_rules
-
-        load_rules()
-        if self.use_model:
-            load_default_model()
-
-    def build(self) -> Detector:
-        model = None
-        if self.use_model:
-            from .detect.classifier import load_default_model
-
-            model = load_default_model()
-        return Detector(model=model, min_score=self.min_score, types=self.types, high_recall=self.high_recall,
-                        typed_only=self.typed_only)
 
 
 @dataclass

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import detector_options
 from ..console import echo_error
+from ..detect.settings import DetectorSettings
 from .runner import EXECUTORS
 from .settings import DEFAULT_SIMILARITY
 
@@ -23,31 +25,24 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes (default: the core count).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --executor dask; default: a local cluster).")
-@click.option("--types", help="Comma-separated type ids to report (default: all eight).")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True, help="Review sweep (see scan --high-recall).")
-@click.option("--typed-only", is_flag=True, help="Leave out 種別要確認 findings (see scan --typed-only).")
+@detector_options
 @click.option("--similarity", type=click.FloatRange(0, 1), default=DEFAULT_SIMILARITY, show_default=True,
               help="Cosine similarity at which provisions of two municipalities are grouped.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, scheduler: str | None,
-                  types: str | None, min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool,
-                  similarity: float, review_store: str | None, show_dismissed: bool) -> None:
+                  settings: DetectorSettings, similarity: float, review_store: str | None, show_dismissed: bool) -> None:
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
     findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
     Results are cached per file in OUTDIR: a re-run scans only new or changed files."""
-    from ..cli import _parse_types, _progress
+    from ..cli import _progress
     from ..review.apply import apply_review
     from ..review.cli import open_review_store, review_summary
     from .run import run_batch
-    from ..pipeline import DetectorSettings
 
     if scheduler and executor != "dask":
         raise click.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     errors: list[str] = []
 
     def report(line: str) -> None:

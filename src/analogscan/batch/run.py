@@ -16,7 +16,7 @@ from .outcome import BatchOutcome, MunicipalityStatus
 from .roots import Municipality, SourceFile, discover
 from .runner import make_executor
 from .scanfile import path_digest
-from ..pipeline import DetectorSettings
+from ..detect.settings import DetectorSettings
 from .settings import DEFAULT_SIMILARITY, pipeline_version
 from .workbook import write_workbook
 

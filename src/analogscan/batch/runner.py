@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from ..errors import AnalogscanError
 from .roots import SourceFile
 from .scanfile import FileResult, scan_file
-from ..pipeline import DetectorSettings
+from ..detect.settings import DetectorSettings
 
 EXECUTORS = ("local", "dask")
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler

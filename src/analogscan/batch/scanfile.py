@@ -18,7 +18,8 @@ from typing import Any
 from ..ingest import InputFile, read_file_bytes, read_input
 from ..model import ReadError
 from .roots import SourceFile
-from ..pipeline import DetectorSettings, scan_document
+from ..detect.settings import DetectorSettings
+from ..pipeline import scan_document
 
 _local = threading.local()
 

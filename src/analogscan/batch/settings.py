@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__, project_dir
-from ..pipeline import DetectorSettings
+from ..detect.settings import DetectorSettings
 
 DEFAULT_SIMILARITY = 0.6  # cosine (TF-IDF, character 2–3-grams) at which 横並び比較 links two provisions
 

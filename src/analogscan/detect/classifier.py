@@ -12,6 +12,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -22,43 +23,28 @@ from .features import unit_features
 from ..analog_types import UNSPECIFIED
 from ..errors import AnalogscanError
 from .rules import TYPE_IDS, load_rules
+from .thresholds import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, MUNICIPAL_TYPE_SCALE, RULE_FLOOR, Thresholds
+
+__all__ = ["ANY", "ANY_HIGH_RECALL", "ANY_MUNICIPAL", "HEADS", "MUNICIPAL_TYPE_SCALE", "RULE_FLOOR", "LinearTypeModel",
+           "ModelError", "Thresholds", "decide", "head_thresholds", "load_default_model"]
 
 MODEL_DIR_NAME = "analogscan-clf"
 FORMAT_VERSION = 2
-ANY = "any"
 HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 
 
-RULE_FLOOR = "rule_floor"
-ANY_HIGH_RECALL = "any_high_recall"  # the any-head threshold used by --high-recall
-ANY_MUNICIPAL = "any_municipal"      # the any-head threshold for municipal rules (recall-weighted)
-MUNICIPAL_TYPE_SCALE = "municipal_type_scale"  # type thresholds × this on municipal rules
+def head_thresholds(threshold: Thresholds | Mapping[str, float], municipal: bool = False,
+                    high_recall: bool = False) -> Thresholds:
+    """The thresholds in force for one unit (see ``Thresholds.in_force``)."""
+    return Thresholds.of(threshold).in_force(municipal, high_recall)
 
 
-def head_thresholds(threshold: dict[str, float], municipal: bool = False,
-                    high_recall: bool = False) -> dict[str, float]:
-    """The thresholds in force for one unit. On municipal rules the model is weakest (few labelled
-    ordinance positives; most training text is national law, whose wording makes the type heads
-    under-confident on 例規), so there the type thresholds are scaled down and the any-head is
-    recall-weighted; a --high-recall sweep lowers the any-head further."""
-    out = dict(threshold)
-    if municipal and MUNICIPAL_TYPE_SCALE in threshold:
-        out.update({t: threshold[t] * threshold[MUNICIPAL_TYPE_SCALE] for t in TYPE_IDS if t in threshold})
-    any_t = threshold.get(ANY, 1.1)
-    if municipal and ANY_MUNICIPAL in threshold:
-        any_t = min(any_t, threshold[ANY_MUNICIPAL])
-    if high_recall and ANY_HIGH_RECALL in threshold:
-        any_t = min(any_t, threshold[ANY_HIGH_RECALL])
-    out[ANY] = any_t
-    return out
-
-
-def decide(probs: dict[str, float], threshold: dict[str, float],
+def decide(probs: dict[str, float], threshold: Thresholds | Mapping[str, float],
            rule_scores: dict[str, float] | None = None, seen: set[str] | None = None,
            basis: dict[str, str] | None = None, candidates: list[str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
-    - each type with one very sure rule (rule score ≥ ``threshold["rule_floor"]``): the
+    - each type with one very sure rule (rule score ≥ ``threshold.rule_floor``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
     - when the "any" head says the unit is analog but no type passed, ``UNSPECIFIED`` (種別要確認)
@@ -68,15 +54,16 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
     ``basis``, when given, receives for each type how it was decided: "classifier", "rules" or
     "classifier:any"."""
     basis = basis if basis is not None else {}
-    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold[t]}
+    threshold = Thresholds.of(threshold)
+    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold.types[t]}
     basis.update(dict.fromkeys(passed, "classifier"))
-    floor = threshold.get(RULE_FLOOR, 1.1)
+    floor = threshold.rule_floor
     for t, r in (rule_scores or {}).items():
         if r >= floor and t not in passed:
             passed[t] = r
             basis[t] = "rules"
     ranked = sorted((t for t in TYPE_IDS if seen is None or t in seen), key=lambda t: -probs[t])
-    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
+    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.any:
         passed[UNSPECIFIED] = probs[ANY]
         basis[UNSPECIFIED] = "classifier:any"
         if candidates is not None:
@@ -97,9 +84,12 @@ class LinearTypeModel:
     coef: np.ndarray          # (n_heads, n_features), heads = HEADS
     intercept: np.ndarray     # (n_heads,)
     platt: np.ndarray         # (n_heads, 2): p = 1 / (1 + exp(a * z + b))
-    threshold: dict[str, float]
+    threshold: Thresholds
     rules_version: str
     meta: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        self.threshold = Thresholds.of(self.threshold)  # training hands over its working mapping
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
         cols, vals = [], []
@@ -141,7 +131,7 @@ class LinearTypeModel:
             "name": self.name,
             "heads": list(HEADS),
             "rules_version": self.rules_version,
-            "threshold": self.threshold,
+            "threshold": self.threshold.to_dict(),
             "platt": self.platt.round(8).tolist(),
             "intercept": self.intercept.round(8).tolist(),
             "vocabulary": vocab,
@@ -169,7 +159,7 @@ class LinearTypeModel:
         if coef.shape != (len(HEADS), len(vocab)):
             raise ModelError(f"{directory}: coefficient shape {coef.shape} does not fit the vocabulary")
         return cls(meta.get("name", directory.name), vocab, coef, np.array(meta.pop("intercept")),
-                   np.array(meta.pop("platt")), meta.pop("threshold"), meta.get("rules_version", ""), meta)
+                   np.array(meta.pop("platt")), Thresholds.of(meta.pop("threshold")), meta.get("rules_version", ""), meta)
 
 
 def default_model_dir() -> Path:

@@ -36,8 +36,7 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         "positives": {t: sum(t in u.labels for u in units) for t in TYPE_IDS},
         "threshold": {t: detector.threshold(t) for t in TYPE_IDS},
         "any_threshold": detector.any_thresholds(),
-        "municipal_type_scale": (detector.model.threshold.get("municipal_type_scale")
-                                 if detector.model is not None and detector.min_score is None else None),
+        "municipal_type_scale": detector.model.threshold.municipal_type_scale if detector.model is not None else None,
         "model": getattr(detector.model, "name", None),
         "rules_version": detector.rules.version,
         "tool": tool.as_dict(),

@@ -8,6 +8,9 @@ from typing import Any
 from ..model import Document, Unit
 
 
+SCORE_PLACES = 4  # a record's score is rounded to this many decimal places
+
+
 @dataclass
 class Evidence:
     """A matched span: offsets into the unit text (``unit.text[start:end] == text``)."""
@@ -46,7 +49,7 @@ class Finding:
                 "caption": self.caption,
                 "type": self.type,
                 "candidate_types": self.candidate_types,
-                "score": round(self.score, 4),
+                "score": round(self.score, SCORE_PLACES),
                 "text": self.text,
                 "context": self.context,
                 "evidence": [asdict(e) for e in self.evidence],
