@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -10,6 +9,9 @@ from pathlib import Path
 import click
 
 from ..cli_options import detector_options
+from ..cli_safety import limit_options
+from ..ingest.limits import Limits
+from ..pipeline import default_jobs
 from ..console import echo_error
 from ..detect.settings import DetectorSettings
 from .runner import EXECUTORS
@@ -19,10 +21,12 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @click.command()
+@limit_options
 @click.argument("root", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/batch"),
               show_default=True, help="findings.jsonl, batch.xlsx, dashboard.html and the cache go here.")
-@click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes (default: the core count).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes (default: the number of cores; 1 = scan in this process).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --executor dask; default: a local cluster).")
 @detector_options
@@ -32,7 +36,8 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, scheduler: str | None,
-                  settings: DetectorSettings, similarity: float, review_store: str | None, show_dismissed: bool) -> None:
+                  settings: DetectorSettings, similarity: float, review_store: str | None, show_dismissed: bool,
+                  limits: Limits) -> None:
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
     findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
     Results are cached per file in OUTDIR: a re-run scans only new or changed files."""
@@ -57,9 +62,9 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
 
     try:
         with _progress(True) as progress:  # per-municipality bars and 全体, on a terminal only
-            outcome = run_batch(root, outdir, settings, jobs=jobs or os.cpu_count() or 1, executor=executor,
+            outcome = run_batch(root, outdir, settings, jobs=jobs or default_jobs(), executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
-                                review=review if store is not None else None)
+                                review=review if store is not None else None, limits=limits)
     finally:
         if store is not None:
             store.close()
