@@ -22,7 +22,7 @@ import openpyxl
 
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.review.identity import record_identity
+from analogscan.detect.identity import record_identity
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import VERDICTS, read_workbook
 

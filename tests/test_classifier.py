@@ -78,7 +78,7 @@ def test_saved_model_is_plain_data_and_round_trips(trained, tmp_path) -> None:
     with np.load(tmp_path / "coef.npz", allow_pickle=False) as npz:  # no pickle inside
         assert npz["coef"].shape == (len(HEADS), len(meta["vocabulary"]))
     loaded = LinearTypeModel.load(tmp_path, load_rules().version)
-    detector = Detector(model=loaded, link_techmap=False)
+    detector = Detector(model=loaded)
     ua = detector.analyse("書類を事務所に備え置き、閲覧させなければならない。")
     assert loaded.scores(ua) == pytest.approx(model.scores(ua), abs=1e-5)
 
@@ -147,7 +147,7 @@ def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     assert model.threshold.any_high_recall is not None and model.threshold.any_high_recall < model.threshold.any
     assert head_thresholds(model.threshold, municipal=True).any <= model.threshold.any
     assert model.meta["cv_high_recall"]["any_type"]["recall"] > model.meta["cv"]["any_type"]["recall"]
-    detector = Detector(model=model, link_techmap=False)
+    detector = Detector(model=model)
     _ua, passed = detector.predict("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")
     assert set(passed) == {"document_posting"}
     _ua, passed = detector.predict("この条例は、公布の日から施行する。")

@@ -18,7 +18,7 @@ from analogscan.report import html as html_mod
 from analogscan.report import xlsx as xlsx_mod
 from analogscan.report.spans import segments
 from analogscan.report.table import snippet
-from analogscan.review.identity import record_identity
+from analogscan.detect.identity import record_identity
 
 CREDIT = ("出典：「テクノロジーマップ・技術カタログ」（デジタル庁）"
           "https://www.digital.go.jp/policies/technology-map（analogscan にて加工）")

@@ -17,7 +17,7 @@ from analogscan.detect.metrics import read_labels
 from analogscan.model import ReadError
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.review.identity import record_identity, unit_text_hash
+from analogscan.detect.identity import record_identity, unit_text_hash
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import WorkbookErrors, read_workbook
 

@@ -19,12 +19,16 @@ from . import __version__
 from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
 from .detect.settings import DetectorSettings
-from .console import echo_error
+from .console import echo_error, progress_bar
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
-from .report.atomic import atomic_writer
+from .review.apply import apply_review
+from .review.cli import open_review_store, review_command, review_summary
+from .atomic import atomic_writer
+from .batch.cli import batch_command
 from .signals import InterruptibleGroup
+from .techmap.cli import techmap_command
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -90,31 +94,10 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     sys.exit(log.exit_code())
 
 
-# the commands that live in their own packages (imported here, after ``main`` exists)
-from .batch.cli import batch_command  # noqa: E402
-from .review.apply import apply_review  # noqa: E402
-from .review.cli import open_review_store, review_command, review_summary  # noqa: E402
-from .techmap.cli import techmap_command  # noqa: E402
-
+# the commands that live in their own packages
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
-
-
-def _progress(enabled: bool):
-    """A rich progress bar on stderr for long runs (only when stderr is a terminal)."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, disable=not (enabled and console.is_terminal), transient=True)
 
 
 @main.command()
@@ -145,7 +128,7 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: 
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
     log = InputLog()
-    with _progress(True) as progress:
+    with progress_bar(True) as progress:
         task = progress.add_task("scanning", total=None)
         results = scan_paths(paths, settings, jobs, limits)
         first = next((item for item in results if log.counted(item)), None)

@@ -39,13 +39,15 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from .detect.detector import Detector
+from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .ingest import InputFile, input_files, read_input
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError
+from .techmap.linker import link
 
 __all__ = ["Backend", "DetectorSettings", "ProcessBackend", "Result", "ScannedDocument", "default_jobs",
-           "run_tasks", "scan_document", "scan_file", "scan_paths"]
+           "link_techmap", "run_tasks", "scan_document", "scan_file", "scan_paths"]
 
 T = TypeVar("T")  # a task (an input file)
 R = TypeVar("R")  # what one task gives
@@ -77,9 +79,18 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def link_techmap(finding: Finding) -> Finding:
+    """The stage after detection: the technology-map rows, 技術類型 and catalog category of a finding."""
+    type_id = finding.techmap_type
+    if type_id is not None:
+        finding.techmap = link(type_id, finding.text, finding.context)
+    return finding
+
+
 def scan_document(doc: Document, detector: Detector) -> ScannedDocument:
+    """Detect, link to the technology map, and record one document's findings."""
     return ScannedDocument(doc.doc_id, doc.title, doc.source, len(doc.units), sum(len(u.text) for u in doc.units),
-                           [f.record() for f in detector.document_findings(doc)])
+                           [link_techmap(f).record() for f in detector.document_findings(doc)])
 
 
 def scan_file(item: InputFile | ReadError, detector: Detector, limits: Limits = DEFAULT_LIMITS) -> list[Result]:

@@ -12,7 +12,7 @@ from ..cli_options import detector_options
 from ..cli_safety import limit_options
 from ..ingest.limits import Limits
 from ..pipeline import default_jobs
-from ..console import echo_error
+from ..console import echo_error, progress_bar
 from ..detect.settings import DetectorSettings
 from .runner import EXECUTORS
 from .settings import DEFAULT_SIMILARITY
@@ -41,7 +41,6 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
     findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
     Results are cached per file in OUTDIR: a re-run scans only new or changed files."""
-    from ..cli import _progress
     from ..review.apply import apply_review
     from ..review.cli import open_review_store, review_summary
     from .run import run_batch
@@ -61,7 +60,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
         return list(apply_review(records, store, show_dismissed, review_counts))
 
     try:
-        with _progress(True) as progress:  # per-municipality bars and 全体, on a terminal only
+        with progress_bar(True) as progress:  # per-municipality bars and 全体, on a terminal only
             outcome = run_batch(root, outdir, settings, jobs=jobs or default_jobs(), executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
                                 review=review if store is not None else None, limits=limits)

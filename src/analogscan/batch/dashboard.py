@@ -9,9 +9,9 @@ import json
 from html import escape
 from pathlib import Path
 
-from ..report.atomic import atomic_writer
+from ..atomic import atomic_writer
 from ..report.fields import credit
-from ..report.labels import type_label
+from ..labels import type_label
 from .compare import Group
 from .outcome import BatchOutcome
 

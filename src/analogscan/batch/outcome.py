@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..report.fields import document_key
-from ..report.labels import TYPE_ORDER
+from ..labels import TYPE_ORDER
 from .compare import Group
 
 

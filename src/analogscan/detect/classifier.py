@@ -122,7 +122,7 @@ class LinearTypeModel:
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:
-        from ..report.atomic import atomic_path
+        from ..atomic import atomic_path
 
         directory.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vocabulary, key=self.vocabulary.get)

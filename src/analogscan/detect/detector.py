@@ -41,7 +41,6 @@ class Detector:
         model: TypeScorer | None = None,
         min_score: float | None = None,
         types: Iterable[str] | None = None,
-        link_techmap: bool = True,
         high_recall: bool = False,
         typed_only: bool = False,
     ):
@@ -58,11 +57,6 @@ class Detector:
         # laws repeat whole provisions (「この法律は、公布の日から施行する。ただし、…」 in ~10% of 附則):
         # a unit seen recently is judged once
         self._judged = lru_cache(maxsize=JUDGED_CACHE)(self._judge)
-        self._link = None
-        if link_techmap:
-            from ..techmap.linker import link
-
-            self._link = link
 
     def analyse(self, text: str, context: str = "") -> UnitAnalysis:
         return self.matcher.analyse(text, context)
@@ -133,8 +127,8 @@ class Detector:
             if type_id not in passed:
                 continue
             f = new_finding(doc, unit, type_id, passed[type_id])
-            # a 種別要確認 finding shows the keywords of its candidate types and the technology map
-            # of the most probable one
+            # a 種別要確認 finding shows the keywords of its candidate types (the technology map, linked
+            # after detection, is the most probable one's: Finding.techmap_type)
             looked_up = candidates if type_id == UNSPECIFIED else [type_id]
             f.evidence = ua.evidence(*looked_up)
             f.rule_ids = sorted({h.rule.id for t in looked_up for h in ua.hits.get(t, [])})
@@ -144,8 +138,6 @@ class Detector:
                 f.candidate_types = list(candidates)
             f.digital_alternative = bool(ua.digital_evidence)
             f.digital_evidence = list(ua.digital_evidence)
-            if self._link is not None and looked_up:
-                f.techmap = self._link(looked_up[0], unit.text, unit.context)
             out.append(f)
         return out
 

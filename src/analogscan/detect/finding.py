@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..analog_types import UNSPECIFIED
 from ..model import Document, Unit
 
 
@@ -38,6 +39,14 @@ class Finding:
     techmap: dict[str, Any] = field(default_factory=dict)
     document: dict[str, str] = field(default_factory=dict)
     candidate_types: list[str] = field(default_factory=list)  # of a 種別要確認 finding, likeliest first
+
+    @property
+    def techmap_type(self) -> str | None:
+        """The type whose technology map applies: the finding's, or a 種別要確認 finding's likeliest
+        candidate (None without candidates)."""
+        if self.type == UNSPECIFIED:
+            return self.candidate_types[0] if self.candidate_types else None
+        return self.type
 
     def record(self) -> dict[str, Any]:
         """The JSONL record (one finding a line) that every report format reads."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 from .cells import excel_safe
 from .fields import COLUMNS, row_values
 

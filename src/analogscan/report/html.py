@@ -12,9 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 from .fields import credit, digital_words, document_key, matched_words, review_fields, techmap_fields
-from .labels import finding_type_label
+from ..labels import finding_type_label
 from .spans import DIGITAL, MATCH, context_spans, segments, text_spans
 from .summary import summarize
 

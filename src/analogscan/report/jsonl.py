@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 
 
 def _write(records: Iterable[Mapping[str, Any]], fh: IO[str]) -> None:

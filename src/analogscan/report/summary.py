@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .fields import document_key
-from .labels import ordered_types, type_label
+from ..labels import ordered_types, type_label
 
 
 @dataclass

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 from .fields import matched_words
-from .labels import finding_type_label
+from ..labels import finding_type_label
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 

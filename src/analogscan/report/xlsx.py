@@ -15,10 +15,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .atomic import atomic_path
+from ..atomic import atomic_path
 from .cells import text_format, xlsx_text
 from .fields import COLUMN_NOTES, COLUMNS, credit, display_width, row_values
-from .labels import TYPE_LABELS, TYPE_ORDER
+from ..labels import TYPE_LABELS, TYPE_ORDER
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
-from .identity import record_document_key, record_identity
+from ..detect.identity import record_document_key, record_identity
 from .store import Decision, ReviewStore
 
 DISMISSED = "非該当"

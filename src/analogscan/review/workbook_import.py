@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..analog_types import FINDING_TYPE_IDS, TYPE_LABELS, UNSPECIFIED, UNSPECIFIED_LABEL
 from ..model import ReadError
 from ..report.fields import COLUMNS
-from .identity import document_key, finding_id, unit_text_hash
+from ..detect.identity import document_key, finding_id, unit_text_hash
 from .store import Decision, ImportInfo
 
 SHEET = "点検シート"
