@@ -20,9 +20,9 @@ from pathlib import Path
 
 import openpyxl
 
+from analogscan.detect.identity import record_identity
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.detect.identity import record_identity
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import VERDICTS, read_workbook
 

@@ -122,8 +122,8 @@ def test_a_worker_dying_fails_one_file_and_the_rest_go_on(prefecture: Path) -> N
     assert sorted(r.file.key for r in results) == sorted(f.key for f in files)  # each file once
     failures = [r for r in results if not r.cacheable]
     assert [r.file.municipality for r in failures] == ["高島市"]
-    assert failures[0].errors == [f"{failures[0].file.path}: worker failed: the worker process died twice while "
-                                  "scanning it"]
+    assert failures[0].errors == [(f"{failures[0].file.path}: worker failed: the worker process died twice while "
+                                  "scanning it")]
     assert {r.file: r.records for r in results if r.cacheable} == {
         f: recs for f, recs in inline.items() if f.municipality != "高島市"}
     assert sum(len(recs) for recs in inline.values()) == 18  # rules only

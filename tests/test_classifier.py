@@ -13,8 +13,8 @@ from analogscan.cli import main
 from analogscan.detect.classifier import (
     HEADS,
     LinearTypeModel,
-    Thresholds,
     ModelError,
+    Thresholds,
     decide,
     head_thresholds,
     load_default_model,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from analogscan.detect.detector import Detector
-from analogscan.pipeline import link_techmap
 from analogscan.detect.rules import (
     TYPE_IDS,
     RuleError,
@@ -16,6 +15,7 @@ from analogscan.detect.rules import (
     load_rules,
 )
 from analogscan.model import Document, Unit
+from analogscan.pipeline import link_techmap
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from analogscan.cli import main
+from analogscan.detect.identity import record_identity, unit_text_hash
 from analogscan.detect.metrics import read_labels
 from analogscan.model import ReadError
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.detect.identity import record_identity, unit_text_hash
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import WorkbookErrors, read_workbook
+
 
 def runner_exit(args: list[str]) -> int:
     return CliRunner().invoke(main, args).exit_code
@@ -78,8 +79,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(tmp_path: Path) -> No
     assert err.value.lines == [
         f"{path}: 点検シート row 2: 判定 '該当する' is not one of 該当/非該当/要確認",
         f"{path}: 点検シート row 4: finding_id is missing (a row written by analogscan needs it; do not clear it)",
-        f"{path}: 点検シート row 5: finding_id {record_identity(RECORDS[3])[2]} does not match the "
-        "row's 自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)",
+        (f"{path}: 点検シート row 5: finding_id {record_identity(RECORDS[3])[2]} does not match the "
+        "row's 自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)"),
         f"{path}: 点検シート row 7: no 類型ID or 類型 given",
     ]
     store = tmp_path / "review.sqlite"
@@ -102,8 +103,8 @@ def test_conflicting_duplicate_rows_and_files_that_are_not_sheets(tmp_path: Path
     with pytest.raises(WorkbookErrors) as err:
         read_workbook(path)
     fid = record_identity(RECORDS[0])[2]
-    assert err.value.lines == [f"{path}: 点検シート row 6 (第7条第1項): decides finding {fid} differently from row 2 "
-                               "(第7条第1項); the same text in the same rule gets one 判定 and 見直し方針 per type"]
+    assert err.value.lines == [(f"{path}: 点検シート row 6 (第7条第1項): decides finding {fid} differently from row 2 "
+                               "(第7条第1項); the same text in the same rule gets one 判定 and 見直し方針 per type")]
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a zip", encoding="utf-8")
     with pytest.raises(ReadError, match="notes.xlsx: cannot read the workbook: File is not a zip file"):
@@ -216,8 +217,8 @@ def test_deleted_hash_column_is_rebuilt_from_text_and_checked_against_the_id(tmp
     with pytest.raises(WorkbookErrors) as err:
         read_workbook(path)
     fid = record_identity(RECORDS[1])[2]
-    assert err.value.lines == [f"{path}: 点検シート row 3: finding_id {fid} does not match the row's "
-                               "自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)"]
+    assert err.value.lines == [(f"{path}: 点検シート row 3: finding_id {fid} does not match the row's "
+                               "自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)")]
     path = sheet(tmp_path, {2: ("該当", ""), 5: ("要確認", "")}, lambda ws, col: ws.delete_cols(col["本文ハッシュ"]))
     assert [(d.finding_id, d.text_hash) for d in read_workbook(path).decisions] == [
         record_identity(RECORDS[0])[2:0:-1], record_identity(RECORDS[3])[2:0:-1]]

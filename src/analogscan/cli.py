@@ -12,25 +12,27 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeGuard, TypeVar
 
 import click
 
 from . import __version__
+from .atomic import atomic_writer
+from .batch.cli import batch_command
 from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
-from .detect.settings import DetectorSettings
 from .console import echo_error, progress_bar
+from .detect.settings import DetectorSettings
+from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
 from .review.apply import apply_review
 from .review.cli import open_review_store, review_command, review_summary
-from .atomic import atomic_writer
-from .batch.cli import batch_command
 from .signals import InterruptibleGroup
 from .techmap.cli import techmap_command
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+_T = TypeVar("_T")
 
 
 class NothingRead(Exception):
@@ -49,7 +51,7 @@ class InputLog:
             if self.counted(item):
                 yield item
 
-    def counted(self, item: object) -> bool:
+    def counted(self, item: _T | ReadError) -> TypeGuard[_T]:
         """Count a document (True) or name a ReadError on stderr (False)."""
         if isinstance(item, ReadError):
             self.failures += 1
@@ -100,6 +102,19 @@ main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
 
 
+def _report_format(fmt: str | None, output: str | None) -> str:
+    """``--format``, else the one the ``-o`` extension names (a usage error when it names none)."""
+    from .report import format_from_extension
+
+    try:
+        fmt = fmt or format_from_extension(output)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o") from None
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    return fmt
+
+
 @main.command()
 @limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -117,14 +132,9 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: 
          review_store: str | None, show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
     from .pipeline import scan_paths
-    from .report import format_from_extension, write_report
+    from .report import write_report
 
-    try:
-        fmt = fmt or format_from_extension(output)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from None
-    if fmt == "xlsx" and not output:
-        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    fmt = _report_format(fmt, output)
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
     log = InputLog()

@@ -101,7 +101,7 @@ def scan_file(item: InputFile | ReadError, detector: Detector, limits: Limits = 
     try:
         for doc in read_input(item, limits):
             out.append(doc if isinstance(doc, ReadError) else scan_document(doc, detector))
-    except Exception as exc:  # a bug on one odd file must not end a national run; it is named like bad input
+    except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not end a national run; it is named like bad input
         out.append(ReadError(str(item[0]), f"scan failed: {type(exc).__name__}: {exc}"))
     return out
 
@@ -144,7 +144,8 @@ class Backend(Protocol):
 
     def restart(self) -> None: ...
 
-    def close(self) -> None: ...
+    def close(self, interrupted: bool = False) -> None:
+        """End the backend; ``interrupted``: without waiting for the tasks running."""
 
 
 class ProcessBackend:
@@ -188,9 +189,10 @@ class ProcessBackend:
 class _Supervisor(Generic[T, R]):
     """The bookkeeping of one run: tasks queued, in flight, retried, and results waiting for their turn."""
 
-    def __init__(self, tasks: Sequence[T], failed: Callable[[T, str], R], window: int, ordered: bool):
+    def __init__(self, tasks: Sequence[T], work: Work[T, R], failed: Callable[[T, str], R], window: int,
+                 ordered: bool):
         self.queue: deque[int] = deque(range(len(tasks)))
-        self.tasks, self.failed, self.window, self.ordered = tasks, failed, window, ordered
+        self.tasks, self.work, self.failed, self.window, self.ordered = tasks, work, failed, window, ordered
         self.pending: dict[Any, int] = {}
         self.deaths: Counter[int] = Counter()
         self.suspects: set[int] = set()  # in flight when a worker died: tried again one at a time
@@ -205,6 +207,19 @@ class _Supervisor(Generic[T, R]):
     def finish(self, i: int, result: R) -> None:
         self.suspects.discard(i)
         self.ready[i] = result
+
+    def collect(self, backend: Backend, done: Iterable[Any]) -> list[int]:
+        """Take the results of the finished futures; the tasks whose worker died are returned."""
+        lost: list[int] = []
+        for fut in done:
+            i = self.pending.pop(fut)
+            try:
+                self.finish(i, fut.result())
+            except backend.lost:
+                lost.append(i)
+            except Exception as exc:  # noqa: BLE001 - one task's failure must not end the run
+                self.finish(i, self.failed(self.tasks[i], f"worker failed: {type(exc).__name__}: {exc}"))
+        return lost
 
     def worker_died(self, lost: list[int]) -> None:
         """Every task in flight went down with the pool: each is tried again once, then failed."""
@@ -245,32 +260,37 @@ def run_tasks(tasks: Sequence[T], work: Work[T, R], failed: Callable[[T, str], R
                 yield work(task, detector, limits)
             return
         backend = ProcessBackend(jobs)
-    run: _Supervisor[T, R] = _Supervisor(tasks, failed, 2 * backend.jobs, ordered)
+    run: _Supervisor[T, R] = _Supervisor(tasks, work, failed, 2 * backend.jobs, ordered)
+    yield from _supervise(run, backend, settings, limits)
+
+
+def _submit(run: _Supervisor[T, R], backend: Backend, settings: DetectorSettings, limits: Limits) -> None:
+    """Fill the window. A pool that broke since the last wait refuses the task: it goes back to the queue,
+    and the tasks in flight are collected as lost by the next wait (a new pool now when none are)."""
+    while run.may_submit():
+        i = run.queue.popleft()
+        try:
+            run.pending[backend.submit(run_task, run.work, run.tasks[i], settings, limits)] = i
+        except backend.lost:
+            run.queue.appendleft(i)
+            if not run.pending:
+                backend.restart()
+            return
+
+
+def _supervise(run: _Supervisor[T, R], backend: Backend, settings: DetectorSettings, limits: Limits) -> Iterator[R]:
     interrupted = True
     try:
         while run.queue or run.pending:
-            while run.may_submit():
-                i = run.queue.popleft()
-                run.pending[backend.submit(run_task, work, tasks[i], settings, limits)] = i
-            lost: list[int] = []
-            for fut in backend.wait(list(run.pending)):
-                i = run.pending.pop(fut)
-                try:
-                    run.finish(i, fut.result())
-                except backend.lost:
-                    lost.append(i)
-                except Exception as exc:  # noqa: BLE001 - one task's failure must not end the run
-                    run.finish(i, failed(tasks[i], f"worker failed: {type(exc).__name__}: {exc}"))
+            _submit(run, backend, settings, limits)
+            lost = run.collect(backend, backend.wait(list(run.pending)))
             if lost:
                 run.worker_died(lost)
                 backend.restart()
             yield from run.results()
         interrupted = False
     finally:
-        if isinstance(backend, ProcessBackend):
-            backend.close(interrupted)
-        else:
-            backend.close()
+        backend.close(interrupted)
 
 
 def _unreadable(item: InputFile | ReadError, reason: str) -> list[Result]:

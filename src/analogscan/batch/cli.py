@@ -10,14 +10,13 @@ import click
 
 from ..cli_options import detector_options
 from ..cli_safety import limit_options
-from ..ingest.limits import Limits
-from ..pipeline import default_jobs
 from ..console import echo_error, progress_bar
 from ..detect.settings import DetectorSettings
+from ..errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from ..ingest.limits import Limits
+from ..pipeline import default_jobs
 from .runner import EXECUTORS
 from .settings import DEFAULT_SIMILARITY
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @click.command()
@@ -57,6 +56,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
     review_counts: Counter[str] = Counter()
 
     def review(records: list[dict]) -> list[dict]:
+        assert store is not None  # only passed on with a store
         return list(apply_review(records, store, show_dismissed, review_counts))
 
     try:

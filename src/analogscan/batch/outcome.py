@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..report.fields import document_key
 from ..labels import TYPE_ORDER
+from ..report.fields import document_key
 from .compare import Group
 
 

@@ -7,17 +7,17 @@ from pathlib import Path
 
 from rich.progress import Progress, TaskID
 
+from ..detect.settings import DetectorSettings
+from ..ingest.limits import DEFAULT_LIMITS, Limits
+from ..pipeline import run_tasks
 from ..report.jsonl import write_jsonl
 from .cache import CACHE_NAME, ResultCache
 from .compare import group_provisions
 from .dashboard import write_dashboard
 from .outcome import BatchOutcome, MunicipalityStatus
 from .roots import Municipality, SourceFile, discover
-from ..ingest.limits import DEFAULT_LIMITS, Limits
-from ..pipeline import run_tasks
 from .runner import make_backend
 from .scanfile import failed, path_digest, scan_file
-from ..detect.settings import DetectorSettings
 from .settings import DEFAULT_SIMILARITY, pipeline_version
 from .workbook import write_workbook
 

@@ -49,7 +49,7 @@ class DaskBackend:
     def restart(self) -> None:
         pass
 
-    def close(self) -> None:
+    def close(self, interrupted: bool = False) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..ingest import InputFile, read_file_bytes, read_input
-from ..model import ReadError
-from .roots import SourceFile
 from ..detect.detector import Detector
+from ..ingest import InputFile, read_file_bytes, read_input
 from ..ingest.limits import DEFAULT_LIMITS, Limits
+from ..model import ReadError
 from ..pipeline import scan_document
+from .roots import SourceFile
 
 
 @dataclass
@@ -55,16 +55,16 @@ def failed(file: SourceFile, reason: str) -> FileResult:
 
 def scan_file(file: SourceFile, detector: Detector, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read, detect and record one file; never raises (a failure becomes an error line)."""
-    data: bytes | None
+    data: bytes | None = None
     if file.path.lower().endswith(".zip"):  # the reader checks the archive and each member itself
-        data, digest = None, path_digest(file.path)
+        digest = path_digest(file.path)
         if not digest:
             return FileResult(file, "", errors=[f"{file.path}: cannot open"], cacheable=False)
     else:
-        data = read_file_bytes(Path(file.path), limits)
-        if isinstance(data, ReadError):
-            return FileResult(file, "", errors=[str(data)], cacheable=False)
-        digest = file_digest(data)
+        read = read_file_bytes(Path(file.path), limits)
+        if isinstance(read, ReadError):
+            return FileResult(file, "", errors=[str(read)], cacheable=False)
+        data, digest = read, file_digest(read)
     result = FileResult(file, digest)
     try:
         for item in read_input(_input_file(file), limits, data=data):

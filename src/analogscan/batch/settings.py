@@ -16,7 +16,7 @@ DEFAULT_SIMILARITY = 0.6  # cosine (TF-IDF, character 2–3-grams) at which 横�
 _PIPELINE_CODE = ("ingest", "nlp", "detect", "techmap", "model.py", "analog_types.py", "pipeline.py")
 
 
-def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+def _hash_tree(h: hashlib._Hash, root: Path, pattern: str = "*") -> None:
     if root.is_file():
         paths = [root]
     elif root.is_dir():

@@ -16,9 +16,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..atomic import atomic_path
-from ..report.fields import row_values
 from ..labels import type_label
 from ..report.cells import text_format, xlsx_text
+from ..report.fields import row_values
 from ..report.xlsx import _findings_sheet, _legend_sheet
 from .outcome import BatchOutcome, MunicipalityStatus
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from .. import project_dir
-from .engine import UnitAnalysis
-from .features import unit_features
 from ..analog_types import UNSPECIFIED
 from ..errors import AnalogscanError
+from .engine import UnitAnalysis
+from .features import unit_features
 from .rules import TYPE_IDS, load_rules
 from .thresholds import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, MUNICIPAL_TYPE_SCALE, RULE_FLOOR, Thresholds
 
@@ -88,9 +88,6 @@ class LinearTypeModel:
     rules_version: str
     meta: dict[str, Any]
 
-    def __post_init__(self) -> None:
-        self.threshold = Thresholds.of(self.threshold)  # training hands over its working mapping
-
     def decision(self, feats: dict[str, float]) -> np.ndarray:
         cols, vals = [], []
         for f, v in feats.items():
@@ -125,7 +122,7 @@ class LinearTypeModel:
         from ..atomic import atomic_path
 
         directory.mkdir(parents=True, exist_ok=True)
-        vocab = sorted(self.vocabulary, key=self.vocabulary.get)
+        vocab = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         meta = {
             "format_version": FORMAT_VERSION,
             "name": self.name,
@@ -137,14 +134,13 @@ class LinearTypeModel:
             "vocabulary": vocab,
             **self.meta,
         }
-        with atomic_path(directory / "coef.npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, coef=self.coef.astype(np.float32))
+        with atomic_path(directory / "coef.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, coef=self.coef.astype(np.float32))
         with atomic_path(directory / "model.json") as tmp:
             tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, rules_version: str | None = None) -> "LinearTypeModel":
+    def load(cls, directory: Path, rules_version: str | None = None) -> LinearTypeModel:
         try:
             meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
             with np.load(directory / "coef.npz", allow_pickle=False) as npz:

@@ -129,6 +129,8 @@ class RuleMatcher:
         if not candidate:
             return ua
         for tid, tdef in self.rules.types.items():
+            if tdef.net_re is None:  # set by load_rules for every type
+                continue
             spans = [_span_evidence(text, norm, m.start(), m.end(), f"{tid}.net", "net")
                      for m in tdef.net_re.finditer(norm.text)]
             if spans:

@@ -10,6 +10,7 @@ the verb that follows).
 from __future__ import annotations
 
 import bisect
+import itertools
 
 from .engine import UnitAnalysis
 from .rules import TYPE_IDS
@@ -30,7 +31,7 @@ def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
             seq = [t.lemma for t in tokens[max(0, first - WINDOW):last + WINDOW + 1]]
             for a in seq:
                 feats["win:" + a] = 1.0
-            for a, b in zip(seq, seq[1:]):
+            for a, b in itertools.pairwise(seq):
                 feats[f"win2:{a}_{b}"] = 1.0
 
 
@@ -40,7 +41,7 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
         lemmas = [t.lemma for t in ua.analysis.tokens if t.pos not in ("補助記号", "空白")]
         for a in lemmas:
             feats["w:" + a] = 1.0
-        for a, b in zip(lemmas, lemmas[1:]):
+        for a, b in itertools.pairwise(lemmas):
             feats[f"w2:{a}_{b}"] = 1.0
         _window_features(ua, feats)
     if ua.context_analysis is not None:

@@ -8,7 +8,6 @@ from typing import Any
 from ..analog_types import UNSPECIFIED
 from ..model import Document, Unit
 
-
 SCORE_PLACES = 4  # a record's score is rounded to this many decimal places
 
 

@@ -123,13 +123,13 @@ def _lines(el: etree._Element) -> list[str]:
         t = _text(el).strip()
         return [t] if t else []
     if tag == "TableStruct":
-        out = []
+        rows: list[str] = []
         for c in el:
             if c.tag == "Table":
-                out += _table_rows(c)
+                rows += _table_rows(c)
             elif isinstance(c.tag, str):  # TableStructTitle, Remarks
-                out += _lines(c)
-        return out
+                rows += _lines(c)
+        return rows
     if tag == "Column" or tag.endswith("Sentence"):
         t = _sentences(el) if tag != "Column" else _text(el).strip()
         return [t] if t else []
@@ -386,7 +386,7 @@ class _Walker:
         self.b.heading(_titled(title, related) or "別表", level)
         name = _table_name(title)
         if prefix:  # 「附則別表第一」 in 附則（…）: 「附則（…）別表第1」
-            name = prefix + (name[2:] if name.startswith("附則") else name)
+            name = prefix + (name.removeprefix("附則"))
         for c in ap:
             tag = c.tag
             if not isinstance(tag, str) or tag.endswith("Title") or tag == "RelatedArticleNum":
@@ -465,7 +465,7 @@ def read_law(law: etree._Element, source: str, doc_id: str) -> Document:
 
 # e-Gov XML has no document type declaration; one with an internal subset or an external DTD
 # is refused before parsing, so entity bombs and external entities never reach the parser.
-_DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\b", re.I)
+_DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\b", re.IGNORECASE)
 
 
 def parse(data: bytes, source: str) -> etree._Element:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-_EGOV_RE = re.compile(r"<Law\b[^>]*>|<LawBody\b", re.S)
-_REIKIBASE_RE = re.compile(r"class=\"(?:eline|joubun[^\"]*)\"|id=\"primaryInner\"", re.I)
-_D1LAW_RE = re.compile(r"id=\"h:[a-zA-Z]{2}\d{2}:|class=\"danraku-normal\"", re.I)
-_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|body|div|p)\b", re.I)
+_EGOV_RE = re.compile(r"<Law\b[^>]*>|<LawBody\b", re.DOTALL)
+_REIKIBASE_RE = re.compile(r"class=\"(?:eline|joubun[^\"]*)\"|id=\"primaryInner\"", re.IGNORECASE)
+_D1LAW_RE = re.compile(r"id=\"h:[a-zA-Z]{2}\d{2}:|class=\"danraku-normal\"", re.IGNORECASE)
+_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|body|div|p)\b", re.IGNORECASE)
 
 FORMATS = ("egov_xml", "reikibase", "d1law", "jsonl", "text")
 
