@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from analogscan.cli import main
+from analogscan.detect.finding import Finding
 from analogscan.detect.identity import record_identity, unit_text_hash
 from analogscan.detect.metrics import read_labels
 from analogscan.model import ReadError
@@ -151,7 +152,8 @@ def test_changed_unit_found_by_caption_when_renumbered_and_reworded(tmp_path: Pa
                rec("第8条第1項", "onsite_audit", T1.replace("職員", "職員又は委託を受けた者"), "（立入調査）"),
                rec("第10条", "document_posting", T2, "（公示）"), rec("第9条", "document_posting", "別の条文", "（公示）")]
         counts: Counter[str] = Counter()
-        out = [(r["citation"], r["type"], r["review"]) for r in apply_review(new, db, counts=counts)]
+        reviewed = [f.to_record() for f in apply_review(map(Finding.from_record, new), db, counts=counts)]
+        out = [(r["citation"], r["type"], r["review"]) for r in reviewed]
     assert [(c, t, rv["status"], rv.get("citation")) for c, t, rv in out] == [
         ("第8条第1項", "visual_inspection", "changed", "第7条第1項"),   # same 見出し, text reworded
         ("第8条第1項", "onsite_audit", "new", None),                    # never decided
@@ -251,7 +253,7 @@ def test_a_unit_changed_twice_is_compared_with_its_latest_decision(tmp_path: Pat
             found = read_workbook(tmp_path / "s.xlsx")
             db.add_import(found.info, found.decisions)
         third = rec("第7条第1項", "visual_inspection", T1 + "（再改）", "（立入調査）")
-        [out] = apply_review([third], db)
+        [out] = [f.to_record() for f in apply_review([Finding.from_record(third)], db)]
     assert (out["review"]["status"], out["review"]["verdict"]) == ("changed", "非該当")
 
 

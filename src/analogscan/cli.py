@@ -22,6 +22,7 @@ from .batch.cli import batch_command
 from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
 from .console import echo_error, progress_bar
+from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .ingest import read_paths
@@ -144,23 +145,24 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: 
         first = next((item for item in results if log.counted(item)), None)
         if first is not None:  # nothing is written when no input could be read
 
-            def records() -> Iterator[dict]:
+            def scanned() -> Iterator[Finding]:
                 """Findings as the scan goes: JSONL and CSV are written while scanning."""
-                yield from first.records
+                yield from first.findings
                 progress.advance(task)
                 for item in results:
                     if log.counted(item):
-                        yield from item.records
+                        yield from item.findings
                         progress.advance(task)
 
-            findings = records()
+            findings = scanned()
             review_counts: Counter[str] = Counter()
-            if store is not None:  # earlier decisions attached on the way (records come grouped by document)
+            if store is not None:  # earlier decisions attached on the way (findings come grouped by document)
                 findings = apply_review(findings, store, show_dismissed, review_counts)
+            records = (f.to_record() for f in findings)
             if fmt == "table" and not output:
-                write_report(list(findings), "table", None, top=top)
+                write_report(list(records), "table", None, top=top)
             else:
-                write_report(findings, fmt, output)
+                write_report(records, fmt, output)
             if store is not None:
                 click.echo(review_summary(review_counts), err=True)
     if store is not None:

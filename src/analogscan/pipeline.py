@@ -7,7 +7,7 @@
         if isinstance(item, ReadError):
             ...                      # one unreadable file; the run goes on
         else:
-            write(item.records)      # one document's finding records (``Finding.record()``)
+            write(item.records)      # one document's finding records (``Finding.to_record()``; typed: item.findings)
 
 ``run_tasks`` is the engine under it (``batch`` calls it with its own per-file work and a Dask backend
 when asked): each worker builds its :class:`Detector` once (rules, model, Sudachi tokenizer) and then
@@ -58,14 +58,19 @@ DIED_TWICE = "worker failed: the worker process died twice while scanning it"
 
 @dataclass
 class ScannedDocument:
-    """One scanned document: its identity, its size and its finding records (possibly none)."""
+    """One scanned document: its identity, its size and its findings (possibly none)."""
 
     doc_id: str
     title: str
     source: str
     units: int
     characters: int
-    records: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The findings' JSONL records."""
+        return [f.to_record() for f in self.findings]
 
 
 Result = ScannedDocument | ReadError
@@ -88,9 +93,9 @@ def link_techmap(finding: Finding) -> Finding:
 
 
 def scan_document(doc: Document, detector: Detector) -> ScannedDocument:
-    """Detect, link to the technology map, and record one document's findings."""
+    """Detect and link to the technology map one document's findings."""
     return ScannedDocument(doc.doc_id, doc.title, doc.source, len(doc.units), sum(len(u.text) for u in doc.units),
-                           [link_techmap(f).record() for f in detector.document_findings(doc)])
+                           [link_techmap(f) for f in detector.document_findings(doc)])
 
 
 def scan_file(item: InputFile | ReadError, detector: Detector, limits: Limits = DEFAULT_LIMITS) -> list[Result]:

@@ -11,6 +11,7 @@ import click
 from ..cli_options import detector_options
 from ..cli_safety import limit_options
 from ..console import echo_error, progress_bar
+from ..detect.finding import Finding
 from ..detect.settings import DetectorSettings
 from ..errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from ..ingest.limits import Limits
@@ -57,7 +58,8 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
 
     def review(records: list[dict]) -> list[dict]:
         assert store is not None  # only passed on with a store
-        return list(apply_review(records, store, show_dismissed, review_counts))
+        findings = apply_review(map(Finding.from_record, records), store, show_dismissed, review_counts)
+        return [f.to_record() for f in findings]
 
     try:
         with progress_bar(True) as progress:  # per-municipality bars and 全体, on a terminal only

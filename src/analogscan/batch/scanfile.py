@@ -72,8 +72,9 @@ def scan_file(file: SourceFile, detector: Detector, limits: Limits = DEFAULT_LIM
                 result.errors.append(str(item))
                 continue
             result.documents += 1
-            result.records.extend({"municipality": file.municipality, **rec}
-                                  for rec in scan_document(item, detector).records)
+            for finding in scan_document(item, detector).findings:
+                finding.municipality = file.municipality
+                result.records.append(finding.to_record())  # JSON-ready: the cache stores it
     except Exception as exc:  # noqa: BLE001 - one file's crash must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
         result.records, result.cacheable = [], False
