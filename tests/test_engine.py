@@ -92,3 +92,33 @@ def test_killing_one_worker_of_scan_jobs_2_mid_run_does_not_hang(laws: list[Path
     assert proc.returncode == 0, err  # the files in flight were scanned again by a new worker
     assert err == ""
     assert records(out) == clean
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the workers")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_scan_jobs_2_ends_its_workers(laws: list[Path], tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "out.jsonl"
+    proc = scan([*map(str, laws), "--jobs", "2", "-o", str(out)], tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _workers(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # scanning
+        assert len(workers) == 2 and proc.poll() is None
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (130, "analogscan: interrupted\n")
+    assert list(tmp_path.iterdir()) == []  # neither the output nor its temporary file
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, workers)), "a worker outlived the run"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # a zombie has ended
+    except (OSError, IndexError):
+        return False
