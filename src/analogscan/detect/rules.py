@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .. import project_dir
 from ..analog_types import TYPE_IDS
@@ -147,42 +148,54 @@ def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
     rules: list[Rule] = []
     seen: set[str] = set()
     for i, r in enumerate(data.get("rules", [])):
-        where = f"{path.name}: rule #{i + 1} ({r.get('id', '?')})"
-        unknown = set(r) - _RULE_KEYS
-        if unknown:
-            raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
-        rid = r.get("id", "")
-        if not rid.startswith(tid + "."):
-            raise RuleError(f"{where}: rule id must start with '{tid}.'")
-        if rid in seen:
-            raise RuleError(f"{where}: duplicate rule id")
-        seen.add(rid)
-        weight = r.get("weight")
-        if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-            raise RuleError(f"{where}: weight must be a number in (0, 1]")
-        patterns = _re_list(r.get("patterns"), where, lemma=True)
-        text_patterns = _re_list(r.get("text_patterns"), where, lemma=False)
-        if not patterns and not text_patterns:
-            raise RuleError(f"{where}: needs patterns or text_patterns")
-        boosts = []
-        for b in r.get("boost", []):
-            if b.get("where", "both") not in ("unit", "context", "both"):
-                raise RuleError(f"{where}: boost.where must be unit, context or both")
-            boosts.append(ContextCue(_re_list(b.get("patterns"), where, lemma=True),
-                                     _re_list(b.get("text_patterns"), where, lemma=False),
-                                     float(b.get("weight", 0.1)), b.get("where", "both"), b.get("name", "")))
-        ignore = r.get("ignore_exclusions", [])
-        if set(ignore) - known_exclusions:
-            raise RuleError(f"{where}: unknown exclusions {sorted(set(ignore) - known_exclusions)}")
-        rules.append(Rule(
-            id=rid, type=tid, description=r.get("description", ""), weight=float(weight),
-            patterns=patterns, text_patterns=text_patterns,
-            require_any=_re_list(r.get("require_any"), where, lemma=True),
-            require_text_any=_re_list(r.get("require_text_any"), where, lemma=False),
-            exclude_any=_re_list(r.get("exclude_any"), where, lemma=True),
-            exclude_text_any=_re_list(r.get("exclude_text_any"), where, lemma=False),
-            boosts=boosts, ignore_exclusions=list(ignore), outside_parens=bool(r.get("outside_parens", True)),
-        ))
+        rule = _load_rule(r, f"{path.name}: rule #{i + 1} ({r.get('id', '?')})", tid, known_exclusions)
+        if rule.id in seen:
+            raise RuleError(f"{path.name}: rule #{i + 1} ({rule.id}): duplicate rule id")
+        seen.add(rule.id)
+        rules.append(rule)
+    net, not_after = _load_net(path, t)
+    return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
+                   net=net, rules=rules, net_re=_net_re([(n, not_after.get(n)) for n in net]),
+                   net_not_after=dict(not_after))
+
+
+def _load_rule(r: dict[str, Any], where: str, tid: str, known_exclusions: set[str]) -> Rule:
+    unknown = set(r) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
+    rid = r.get("id", "")
+    if not rid.startswith(tid + "."):
+        raise RuleError(f"{where}: rule id must start with '{tid}.'")
+    weight = r.get("weight")
+    if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+        raise RuleError(f"{where}: weight must be a number in (0, 1]")
+    patterns = _re_list(r.get("patterns"), where, lemma=True)
+    text_patterns = _re_list(r.get("text_patterns"), where, lemma=False)
+    if not patterns and not text_patterns:
+        raise RuleError(f"{where}: needs patterns or text_patterns")
+    boosts = [_load_boost(b, where) for b in r.get("boost", [])]
+    ignore = r.get("ignore_exclusions", [])
+    if set(ignore) - known_exclusions:
+        raise RuleError(f"{where}: unknown exclusions {sorted(set(ignore) - known_exclusions)}")
+    return Rule(
+        id=rid, type=tid, description=r.get("description", ""), weight=float(weight),
+        patterns=patterns, text_patterns=text_patterns,
+        require_any=_re_list(r.get("require_any"), where, lemma=True),
+        require_text_any=_re_list(r.get("require_text_any"), where, lemma=False),
+        exclude_any=_re_list(r.get("exclude_any"), where, lemma=True),
+        exclude_text_any=_re_list(r.get("exclude_text_any"), where, lemma=False),
+        boosts=boosts, ignore_exclusions=list(ignore), outside_parens=bool(r.get("outside_parens", True)),
+    )
+
+
+def _load_boost(b: dict[str, Any], where: str) -> ContextCue:
+    if b.get("where", "both") not in ("unit", "context", "both"):
+        raise RuleError(f"{where}: boost.where must be unit, context or both")
+    return ContextCue(_re_list(b.get("patterns"), where, lemma=True), _re_list(b.get("text_patterns"), where, lemma=False),
+                      float(b.get("weight", 0.1)), b.get("where", "both"), b.get("name", ""))
+
+
+def _load_net(path: Path, t: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     net = t.get("net", [])
     if not net or not all(isinstance(n, str) and n for n in net):
         raise RuleError(f"{path.name}: type.net must be a non-empty list of words")
@@ -194,9 +207,7 @@ def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
             re.compile(_net_word_re(word, before))
         except re.error as exc:  # a lookbehind must have a fixed width
             raise RuleError(f"{path.name}: net_not_after {word!r}: bad pattern {before!r}: {exc}") from None
-    return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
-                   net=net, rules=rules, net_re=_net_re([(n, not_after.get(n)) for n in net]),
-                   net_not_after=dict(not_after))
+    return net, not_after
 
 
 def _net_word_re(word: str, not_after: str | None) -> str:

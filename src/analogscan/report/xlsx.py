@@ -71,11 +71,8 @@ def _findings_sheet(wb: Workbook, recs: Sequence[Mapping[str, Any]],
                 _write_text(ws, r, col, rec, wrap, red, red_cell)
             elif name == "確信度":
                 ws.write_number(r, col, value, score)
-            elif name in ("判定", "見直し方針"):
-                if value:  # a decision carried from the review store (staff text: never a formula)
-                    ws.write_string(r, col, xlsx_text(value), entry)
-                else:
-                    ws.write_blank(r, col, None, entry)
+            elif name in ("判定", "見直し方針"):  # a decision carried from the review store (never a formula)
+                _write_entry(ws, r, col, value, entry)
             else:
                 ws.write_string(r, col, xlsx_text(str(value)), cell)
             if name != "条文":
@@ -90,6 +87,14 @@ def _findings_sheet(wb: Workbook, recs: Sequence[Mapping[str, Any]],
             "validate": "list", "source": VERDICTS,
             "input_title": "判定", "input_message": "該当／非該当／要確認",
         })
+
+
+def _write_entry(ws: Worksheet, r: int, c: int, value: str, entry: Format) -> None:
+    """A cell staff fill in (判定, 見直し方針): the carried decision, else blank."""
+    if value:
+        ws.write_string(r, c, xlsx_text(value), entry)
+    else:
+        ws.write_blank(r, c, None, entry)
 
 
 def _write_text(ws: Worksheet, r: int, c: int, rec: Mapping[str, Any],
