@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,47 +18,33 @@ from typing import Any
 import numpy as np
 
 from .. import project_dir
+from ..analog_types import UNSPECIFIED
+from ..errors import AnalogscanError
 from .engine import UnitAnalysis
 from .features import unit_features
-from ..analog_types import UNSPECIFIED
 from .rules import TYPE_IDS, load_rules
+from .thresholds import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, MUNICIPAL_TYPE_SCALE, RULE_FLOOR, Thresholds
+
+__all__ = ["ANY", "ANY_HIGH_RECALL", "ANY_MUNICIPAL", "HEADS", "MUNICIPAL_TYPE_SCALE", "RULE_FLOOR", "LinearTypeModel",
+           "ModelError", "Thresholds", "decide", "head_thresholds", "load_default_model"]
 
 MODEL_DIR_NAME = "analogscan-clf"
 FORMAT_VERSION = 2
-ANY = "any"
 HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 
 
-RULE_FLOOR = "rule_floor"
-ANY_HIGH_RECALL = "any_high_recall"  # the any-head threshold used by --high-recall
-ANY_MUNICIPAL = "any_municipal"      # the any-head threshold for municipal rules (recall-weighted)
-MUNICIPAL_TYPE_SCALE = "municipal_type_scale"  # type thresholds × this on municipal rules
+def head_thresholds(threshold: Thresholds | Mapping[str, float], municipal: bool = False,
+                    high_recall: bool = False) -> Thresholds:
+    """The thresholds in force for one unit (see ``Thresholds.in_force``)."""
+    return Thresholds.of(threshold).in_force(municipal, high_recall)
 
 
-def head_thresholds(threshold: dict[str, float], municipal: bool = False,
-                    high_recall: bool = False) -> dict[str, float]:
-    """The thresholds in force for one unit. On municipal rules the model is weakest (few labelled
-    ordinance positives; most training text is national law, whose wording makes the type heads
-    under-confident on 例規), so there the type thresholds are scaled down and the any-head is
-    recall-weighted; a --high-recall sweep lowers the any-head further."""
-    out = dict(threshold)
-    if municipal and MUNICIPAL_TYPE_SCALE in threshold:
-        out.update({t: threshold[t] * threshold[MUNICIPAL_TYPE_SCALE] for t in TYPE_IDS if t in threshold})
-    any_t = threshold.get(ANY, 1.1)
-    if municipal and ANY_MUNICIPAL in threshold:
-        any_t = min(any_t, threshold[ANY_MUNICIPAL])
-    if high_recall and ANY_HIGH_RECALL in threshold:
-        any_t = min(any_t, threshold[ANY_HIGH_RECALL])
-    out[ANY] = any_t
-    return out
-
-
-def decide(probs: dict[str, float], threshold: dict[str, float],
+def decide(probs: dict[str, float], threshold: Thresholds | Mapping[str, float],
            rule_scores: dict[str, float] | None = None, seen: set[str] | None = None,
            basis: dict[str, str] | None = None, candidates: list[str] | None = None) -> dict[str, float]:
     """The types a unit gets, with their scores:
     - each type whose probability reaches its threshold;
-    - each type with one very sure rule (rule score ≥ ``threshold["rule_floor"]``): the
+    - each type with one very sure rule (rule score ≥ ``threshold.rule_floor``): the
       rules are written from the annotation guide and hold on wordings the labelled corpus lacks
       (its units are mostly national laws); the score is then the rule score;
     - when the "any" head says the unit is analog but no type passed, ``UNSPECIFIED`` (種別要確認)
@@ -67,15 +54,16 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
     ``basis``, when given, receives for each type how it was decided: "classifier", "rules" or
     "classifier:any"."""
     basis = basis if basis is not None else {}
-    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold[t]}
+    threshold = Thresholds.of(threshold)
+    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold.types[t]}
     basis.update(dict.fromkeys(passed, "classifier"))
-    floor = threshold.get(RULE_FLOOR, 1.1)
+    floor = threshold.rule_floor
     for t, r in (rule_scores or {}).items():
         if r >= floor and t not in passed:
             passed[t] = r
             basis[t] = "rules"
     ranked = sorted((t for t in TYPE_IDS if seen is None or t in seen), key=lambda t: -probs[t])
-    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.get(ANY, 1.1):
+    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.any:
         passed[UNSPECIFIED] = probs[ANY]
         basis[UNSPECIFIED] = "classifier:any"
         if candidates is not None:
@@ -83,7 +71,7 @@ def decide(probs: dict[str, float], threshold: dict[str, float],
     return passed
 
 
-class ModelError(RuntimeError):
+class ModelError(AnalogscanError):
     """A model that cannot be used (missing, corrupt, or trained with other rules)."""
 
 
@@ -96,7 +84,7 @@ class LinearTypeModel:
     coef: np.ndarray          # (n_heads, n_features), heads = HEADS
     intercept: np.ndarray     # (n_heads,)
     platt: np.ndarray         # (n_heads, 2): p = 1 / (1 + exp(a * z + b))
-    threshold: dict[str, float]
+    threshold: Thresholds
     rules_version: str
     meta: dict[str, Any]
 
@@ -131,29 +119,28 @@ class LinearTypeModel:
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:
-        from ..report.atomic import atomic_path
+        from ..atomic import atomic_path
 
         directory.mkdir(parents=True, exist_ok=True)
-        vocab = sorted(self.vocabulary, key=self.vocabulary.get)
+        vocab = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         meta = {
             "format_version": FORMAT_VERSION,
             "name": self.name,
             "heads": list(HEADS),
             "rules_version": self.rules_version,
-            "threshold": self.threshold,
+            "threshold": self.threshold.to_dict(),
             "platt": self.platt.round(8).tolist(),
             "intercept": self.intercept.round(8).tolist(),
             "vocabulary": vocab,
             **self.meta,
         }
-        with atomic_path(directory / "coef.npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, coef=self.coef.astype(np.float32))
+        with atomic_path(directory / "coef.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, coef=self.coef.astype(np.float32))
         with atomic_path(directory / "model.json") as tmp:
             tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, rules_version: str | None = None) -> "LinearTypeModel":
+    def load(cls, directory: Path, rules_version: str | None = None) -> LinearTypeModel:
         try:
             meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
             with np.load(directory / "coef.npz", allow_pickle=False) as npz:
@@ -163,14 +150,12 @@ class LinearTypeModel:
         if meta.get("format_version") != FORMAT_VERSION or meta.get("heads") != list(HEADS):
             raise ModelError(f"{directory}: model format or type list differs from this analogscan")
         if rules_version is not None and meta.get("rules_version") != rules_version:
-            raise ModelError(
-                f"{directory}: model was trained with rules {meta.get('rules_version')}, the rules are now "
-                f"{rules_version}; run `analogscan train` (or scan with --no-model)")
+            raise ModelError(f"model {directory} was trained with other rules; run analogscan train or use --no-model")
         vocab = {f: i for i, f in enumerate(meta.pop("vocabulary"))}
         if coef.shape != (len(HEADS), len(vocab)):
             raise ModelError(f"{directory}: coefficient shape {coef.shape} does not fit the vocabulary")
         return cls(meta.get("name", directory.name), vocab, coef, np.array(meta.pop("intercept")),
-                   np.array(meta.pop("platt")), meta.pop("threshold"), meta.get("rules_version", ""), meta)
+                   np.array(meta.pop("platt")), Thresholds.of(meta.pop("threshold")), meta.get("rules_version", ""), meta)
 
 
 def default_model_dir() -> Path:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..report.atomic import atomic_writer
+from ..atomic import atomic_writer
 from .detector import Detector
 from .metrics import Counts, LabelledUnit, Scores
 from .rules import TYPE_IDS
@@ -36,8 +36,7 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
         "positives": {t: sum(t in u.labels for u in units) for t in TYPE_IDS},
         "threshold": {t: detector.threshold(t) for t in TYPE_IDS},
         "any_threshold": detector.any_thresholds(),
-        "municipal_type_scale": (detector.model.threshold.get("municipal_type_scale")
-                                 if detector.model is not None and detector.min_score is None else None),
+        "municipal_type_scale": detector.model.threshold.municipal_type_scale if detector.model is not None else None,
         "model": getattr(detector.model, "name", None),
         "rules_version": detector.rules.version,
         "tool": tool.as_dict(),
@@ -52,7 +51,7 @@ def print_evaluation(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..report.labels import type_label
+    from ..labels import type_label
 
     console = Console(width=max(Console().width, 150))
     console.print(f"labelled units: {result['units']}  model: {result['model'] or 'rules only'}  "

@@ -25,6 +25,7 @@ from .classifier import (
     MUNICIPAL_TYPE_SCALE,
     RULE_FLOOR,
     LinearTypeModel,
+    Thresholds,
     decide,
     head_thresholds,
 )
@@ -224,5 +225,5 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
             "keyword_net": report["keyword_net"],
             "seed": seed, "C": C, "min_df": MIN_DF, "threshold_beta": BETA, "recall_target": RECALL_TARGET,
             "municipal_any_beta": MUNICIPAL_ANY_BETA, "high_recall_target": HIGH_RECALL_TARGET}
-    model = LinearTypeModel(name, vocab, coef, intercept, platt, thresholds, rules.version, meta)
+    model = LinearTypeModel(name, vocab, coef, intercept, platt, Thresholds.of(thresholds), rules.version, meta)
     return model, report
