@@ -116,10 +116,10 @@ def measure(cmd: list[str]) -> dict[str, float]:
 # ------------------------------------------------------------------ the baseline and the floor (child processes)
 def baseline(directory: Path, output: Path) -> dict[str, int]:
     """Reader + plain keyword regexes per unit (each type's net words, on the unit text as written)."""
+    from analogscan.atomic import atomic_writer
     from analogscan.detect.rules import load_rules
     from analogscan.ingest import read_paths
     from analogscan.model import ReadError
-    from analogscan.report.atomic import atomic_writer
 
     nets = {tid: re.compile("|".join(re.escape(w) for w in t.net)) for tid, t in load_rules().types.items()}
     docs = units = chars = hits = errors = 0

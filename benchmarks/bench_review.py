@@ -20,9 +20,10 @@ from pathlib import Path
 
 import openpyxl
 
+from analogscan.detect.finding import Finding
+from analogscan.detect.identity import record_identity
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.review.identity import record_identity
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import VERDICTS, read_workbook
 
@@ -58,7 +59,8 @@ def main() -> int:
         with ReviewStore(store, create=True) as db:
             timed("store the decisions", lambda: db.add_import(found.info, found.decisions))
             counts: Counter[str] = Counter()
-            timed("apply to the same findings", lambda: list(apply_review(records, db, counts=counts)))
+            findings = [Finding.from_record(r) for r in records]
+            timed("apply to the same findings", lambda: list(apply_review(findings, db, counts=counts)))
         print(f"{len(found.decisions)} decisions; applied: {dict(counts)}; store {store.stat().st_size // 1024} KiB",
               file=sys.stderr)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB", file=sys.stderr)

@@ -19,6 +19,7 @@ from analogscan.detect.classifier import load_default_model
 from analogscan.detect.detector import Detector
 from analogscan.ingest import read_paths
 from analogscan.model import ReadError
+from analogscan.pipeline import link_techmap
 
 
 def main() -> int:
@@ -52,6 +53,7 @@ def main() -> int:
             units += 1
             chars += len(unit.text)
             for f in detector.unit_findings(item, unit):
+                link_techmap(f)  # the stage after detection, as in a scan
                 per_type[f.type] += 1
         t_detect += time.perf_counter() - ts
     total = time.perf_counter() - t1

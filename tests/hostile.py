@@ -28,7 +28,7 @@ SYMLINK = "symbolic link inside a folder, not followed (give its target instead)
 
 
 def _law(sentence: str, prolog: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}{LAW_HEAD}{sentence}{LAW_TAIL}').encode("utf-8")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}{LAW_HEAD}{sentence}{LAW_TAIL}').encode()
 
 
 def _zip(members: dict[str, bytes], symlinks: tuple[str, ...] = ()) -> bytes:
@@ -125,7 +125,7 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
         "no provision text found (read as reikibase)")
     page = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "katsuragi-reikibase"
             / "k518RG00000012.html").read_bytes()
-    cut = page.index("表彰".encode("utf-8"), len(page) // 2) + 2  # inside 表
+    cut = page.index("表彰".encode(), len(page) // 2) + 2  # inside 表
     put("h27_cut_download.html", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
     deep_json = '{"id": "x", "text": "掲示する。", "path": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     put("h28_deep_json.jsonl", deep_json, "line 1: JSON nested too deeply")

@@ -114,7 +114,7 @@ def test_overview_has_a_native_chart(first_run) -> None:
 
 def test_second_run_reuses_the_cache_and_rescans_only_changed_files(first_run, prefecture: Path,
                                                                    tmp_path: Path) -> None:
-    out, _ = first_run
+    _out, _ = first_run
     root = tmp_path / "root"
     shutil.copytree(prefecture, root)
     work = tmp_path / "out"

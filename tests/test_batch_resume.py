@@ -100,33 +100,30 @@ def test_killed_run_resumes_without_loss_or_duplicates(shared: Path, prefecture:
     assert len(lines) == len(set(lines)) > 28
 
 
-def crash_on_takashima(file, settings):
+def crash_on_takashima(file, detector, limits):
     """A scan that kills its worker process on one municipality's file (spawned workers import this)."""
     from analogscan.batch.scanfile import scan_file
 
     if file.municipality == "高島市":
         os._exit(3)
-    return scan_file(file, settings)
+    return scan_file(file, detector, limits)
 
 
 def test_a_worker_dying_fails_one_file_and_the_rest_go_on(prefecture: Path) -> None:
     from analogscan.batch.roots import discover
-    from analogscan.batch.runner import InlineExecutor, ProcessExecutor
+    from analogscan.batch.scanfile import failed, scan_file
     from analogscan.batch.settings import DetectorSettings
+    from analogscan.pipeline import run_tasks
 
     files = [f for m in discover(prefecture) for f in m.files]
     settings = DetectorSettings(use_model=False)
-    pool = ProcessExecutor(2, scan=crash_on_takashima)
-    try:
-        results = list(pool.results(files, settings))
-    finally:
-        pool.close()
-    inline = {r.file: r.records for r in InlineExecutor().results(files, settings)}
+    results = list(run_tasks(files, crash_on_takashima, failed, settings, jobs=2, ordered=False))
+    inline = {r.file: r.records for r in run_tasks(files, scan_file, failed, settings, jobs=1)}
     assert sorted(r.file.key for r in results) == sorted(f.key for f in files)  # each file once
-    failed = [r for r in results if not r.cacheable]
-    assert [r.file.municipality for r in failed] == ["高島市"]
-    assert failed[0].errors == [f"{failed[0].file.path}: worker failed: RuntimeError: a worker process died "
-                                "twice while scanning it"]
+    failures = [r for r in results if not r.cacheable]
+    assert [r.file.municipality for r in failures] == ["高島市"]
+    assert failures[0].errors == [(f"{failures[0].file.path}: worker failed: the worker process died twice while "
+                                  "scanning it")]
     assert {r.file: r.records for r in results if r.cacheable} == {
         f: recs for f, recs in inline.items() if f.municipality != "高島市"}
     assert sum(len(recs) for recs in inline.values()) == 18  # rules only

@@ -14,6 +14,7 @@ from analogscan.detect.classifier import (
     HEADS,
     LinearTypeModel,
     ModelError,
+    Thresholds,
     decide,
     head_thresholds,
     load_default_model,
@@ -77,7 +78,7 @@ def test_saved_model_is_plain_data_and_round_trips(trained, tmp_path) -> None:
     with np.load(tmp_path / "coef.npz", allow_pickle=False) as npz:  # no pickle inside
         assert npz["coef"].shape == (len(HEADS), len(meta["vocabulary"]))
     loaded = LinearTypeModel.load(tmp_path, load_rules().version)
-    detector = Detector(model=loaded, link_techmap=False)
+    detector = Detector(model=loaded)
     ua = detector.analyse("書類を事務所に備え置き、閲覧させなければならない。")
     assert loaded.scores(ua) == pytest.approx(model.scores(ua), abs=1e-5)
 
@@ -121,13 +122,14 @@ def test_untyped_findings_count_for_any_type_only() -> None:
 
 def test_any_head_is_recall_weighted_on_municipal_rules_and_in_a_sweep() -> None:
     thr = {"visit_viewing": 0.5, "any": 0.45, "any_municipal": 0.2, "any_high_recall": 0.1}
-    assert head_thresholds(thr)["any"] == 0.45
-    assert head_thresholds(thr, municipal=True)["any"] == 0.2
-    assert head_thresholds(thr, municipal=True, high_recall=True)["any"] == 0.1
-    assert head_thresholds(thr, municipal=True)["visit_viewing"] == 0.5  # no scale learned: unchanged
+    assert head_thresholds(thr).any == 0.45
+    assert head_thresholds(thr, municipal=True).any == 0.2
+    assert head_thresholds(thr, municipal=True, high_recall=True).any == 0.1
+    assert head_thresholds(thr, municipal=True).types["visit_viewing"] == 0.5  # no scale learned: unchanged
     scaled = {**thr, "municipal_type_scale": 0.4}
-    assert head_thresholds(scaled)["visit_viewing"] == 0.5  # national laws: as trained
-    assert head_thresholds(scaled, municipal=True)["visit_viewing"] == pytest.approx(0.2)
+    assert head_thresholds(scaled).types["visit_viewing"] == 0.5  # national laws: as trained
+    assert head_thresholds(scaled, municipal=True).types["visit_viewing"] == pytest.approx(0.2)
+    assert Thresholds.of(scaled).to_dict() == {**scaled, "rule_floor": 1.1}  # model.json's mapping round-trips
 
 
 def test_very_sure_rules_decide_alone() -> None:
@@ -142,10 +144,10 @@ def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     assert model is not None, "models/analogscan-clf is missing: run `analogscan train`"
     assert model.rules_version == load_rules().version
     # the recall-first sweep and municipal rules lower only the any-head threshold
-    assert model.threshold["any_high_recall"] < model.threshold["any"]
-    assert head_thresholds(model.threshold, municipal=True)["any"] <= model.threshold["any"]
+    assert model.threshold.any_high_recall is not None and model.threshold.any_high_recall < model.threshold.any
+    assert head_thresholds(model.threshold, municipal=True).any <= model.threshold.any
     assert model.meta["cv_high_recall"]["any_type"]["recall"] > model.meta["cv"]["any_type"]["recall"]
-    detector = Detector(model=model, link_techmap=False)
+    detector = Detector(model=model)
     _ua, passed = detector.predict("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")
     assert set(passed) == {"document_posting"}
     _ua, passed = detector.predict("この条例は、公布の日から施行する。")

@@ -15,11 +15,12 @@ from analogscan.detect.rules import (
     load_rules,
 )
 from analogscan.model import Document, Unit
+from analogscan.pipeline import link_techmap
 
 
 @pytest.fixture(scope="module")
 def rules_only() -> Detector:
-    return Detector(model=None, link_techmap=False)
+    return Detector(model=None)
 
 
 POSITIVES = [
@@ -157,17 +158,19 @@ def test_findings_carry_rule_ids_and_techmap() -> None:
     (f,) = detector.unit_findings(doc, unit)
     assert f.type == "in_person_training"
     assert f.rule_ids == ["in_person_training.completed_course"]
+    assert f.techmap == {}  # linked after detection, by its own stage
+    link_techmap(f)
     assert f.techmap["catalog"]["name"] == "講習・試験"
     rec = f.record()
     assert rec["citation"] == "第1条" and rec["title"] == "テスト条例" and rec["unit_id"] == "d:第1条"
 
 
 def test_types_filter_and_threshold() -> None:
-    detector = Detector(model=None, types=["visit_viewing"], min_score=0.99, link_techmap=False)
+    detector = Detector(model=None, types=["visit_viewing"], min_score=0.99)
     doc, unit = _doc("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")
     assert detector.unit_findings(doc, unit) == []
     with pytest.raises(ValueError):
-        Detector(model=None, types=["no_such_type"], link_techmap=False)
+        Detector(model=None, types=["no_such_type"])
 
 
 def test_lemma_pattern_syntax() -> None:

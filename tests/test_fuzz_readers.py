@@ -90,8 +90,8 @@ ESCAPED = TEXT_BIT.map(lambda t: t.replace("&", "&amp;").replace("<", "&lt;"))
 REIKI_LINES = [
     '<div class="head"><p class="title-irregular"><span class="cm">{0}</span></p></div>',
     '<div class="head"><p class="date"><span class="cm">{0}</span></p></div>',
-    '<div class="article"><p class="title"><span class="cm">{0}</span></p><p class="num"><span class="num cm">{1}</span>'
-    '　<span class="clause"><span class="p cm">{2}</span></span></p></div>',
+    ('<div class="article"><p class="title"><span class="cm">{0}</span></p><p class="num"><span class="num cm">{1}</span>'
+    '　<span class="clause"><span class="p cm">{2}</span></span></p></div>'),
     '<div class="clause"><p class="num"><span class="num cm">{1}</span>　<span class="p cm">{2}</span></p></div>',
     '<div class="item"><p class="num"><span class="num cm">{1}</span>　<span class="p cm">{2}</span></p></div>',
     '<p class="s-head"><span class="cm">{0}</span></p>',

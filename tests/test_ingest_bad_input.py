@@ -119,8 +119,8 @@ def test_directory_mixing_good_and_bad_files(tmp_path: Path) -> None:
         f"{root / 'b_empty.txt'}: empty file",
         f"{root / 'c_scan.dat'}: binary file (NUL bytes), not text",
         f"{root / 'd_vendor.html'}: unknown format (not Reiki-Base, D1-Law, e-Gov XML, JSONL or 例規 plain text)",
-        f"{root / 'sub' / 'f_bad.jsonl'}: line 1: invalid JSON (Expecting property name enclosed in double quotes "
-        "at column 2)",
+        (f"{root / 'sub' / 'f_bad.jsonl'}: line 1: invalid JSON (Expecting property name enclosed in double quotes "
+        "at column 2)"),
     ]
     kita, kameoka = (i for i in items if isinstance(i, Document))
     assert [u.id for u in kita.units] == ["reiki/a_kita:第2条第1項", "reiki/a_kita:第2条第2項"]

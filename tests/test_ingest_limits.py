@@ -55,8 +55,8 @@ def test_zip_members_share_one_archive_budget(tmp_path: Path) -> None:
     items = list(read_paths([path], Limits(max_archive_bytes=2 * len(data) + 10)))
     assert [(type(i).__name__, i.doc_id if isinstance(i, Document) else str(i)) for i in items] == [
         ("Document", "rb/a"), ("Document", "rb/b"),
-        ("ReadError", f"{path}: archive too large (over {2 * len(data) + 10:,} bytes uncompressed); "
-                      "the remaining members are not read"),
+        ("ReadError", (f"{path}: archive too large (over {2 * len(data) + 10:,} bytes uncompressed); "
+                      "the remaining members are not read")),
     ]
 
 

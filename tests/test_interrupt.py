@@ -26,9 +26,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     empty.write_bytes(b"")
     big = folder / "b_units.jsonl"
     with open(big, "w", encoding="utf-8") as fh:
-        for i in range(40_000):
-            fh.write(json.dumps({"id": f"u{i}", "title": "見本町規則", "body": "見本町", "citation": f"第{i + 1}条",
-                                 "text": SENTENCES[i % 3]}, ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps({"id": f"u{i}", "title": "見本町規則", "body": "見本町", "citation": f"第{i + 1}条",
+                                 "text": SENTENCES[i % 3]}, ensure_ascii=False) + "\n" for i in range(40_000))
     return empty, big
 
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from analogscan.detect.identity import record_identity
 from analogscan.report import FORMATS, format_from_extension, print_table, write_report
 from analogscan.report import html as html_mod
 from analogscan.report import xlsx as xlsx_mod
 from analogscan.report.spans import segments
 from analogscan.report.table import snippet
-from analogscan.review.identity import record_identity
 
 CREDIT = ("出典：「テクノロジーマップ・技術カタログ」（デジタル庁）"
           "https://www.digital.go.jp/policies/technology-map（analogscan にて加工）")
@@ -210,7 +210,7 @@ def test_html_marks_escape_and_offline(records: list[dict[str, Any]], tmp_path: 
     assert page.count('<section class="doc">') == 3 and page.count('<article class="finding"') == 4
     assert "管理人を&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<mark>常駐させ</mark>" in page
     assert page.count("<script>") == 1 and "<script>alert" not in page
-    assert not re.search(r"""(src|href|action)\s*=|url\(|@import""", page, re.I)
+    assert not re.search(r"""(src|href|action)\s*=|url\(|@import""", page, re.IGNORECASE)
     assert re.findall(r"https?://[^\s<（]+", page) == ["https://www.digital.go.jp/policies/technology-map"]
     assert f"<footer>{CREDIT}<br>" in page
     assert page.count('class="type"') == 9  # the eight types and 種別要確認

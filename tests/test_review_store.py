@@ -13,13 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from analogscan.cli import main
+from analogscan.detect.finding import Finding
+from analogscan.detect.identity import record_identity, unit_text_hash
 from analogscan.detect.metrics import read_labels
 from analogscan.model import ReadError
 from analogscan.report.xlsx import write_xlsx
 from analogscan.review.apply import apply_review
-from analogscan.review.identity import record_identity, unit_text_hash
 from analogscan.review.store import ReviewStore
 from analogscan.review.workbook_import import WorkbookErrors, read_workbook
+
 
 def runner_exit(args: list[str]) -> int:
     return CliRunner().invoke(main, args).exit_code
@@ -78,8 +80,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(tmp_path: Path) -> No
     assert err.value.lines == [
         f"{path}: 点検シート row 2: 判定 '該当する' is not one of 該当/非該当/要確認",
         f"{path}: 点検シート row 4: finding_id is missing (a row written by analogscan needs it; do not clear it)",
-        f"{path}: 点検シート row 5: finding_id {record_identity(RECORDS[3])[2]} does not match the "
-        "row's 自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)",
+        (f"{path}: 点検シート row 5: finding_id {record_identity(RECORDS[3])[2]} does not match the "
+        "row's 自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)"),
         f"{path}: 点検シート row 7: no 類型ID or 類型 given",
     ]
     store = tmp_path / "review.sqlite"
@@ -102,8 +104,8 @@ def test_conflicting_duplicate_rows_and_files_that_are_not_sheets(tmp_path: Path
     with pytest.raises(WorkbookErrors) as err:
         read_workbook(path)
     fid = record_identity(RECORDS[0])[2]
-    assert err.value.lines == [f"{path}: 点検シート row 6 (第7条第1項): decides finding {fid} differently from row 2 "
-                               "(第7条第1項); the same text in the same rule gets one 判定 and 見直し方針 per type"]
+    assert err.value.lines == [(f"{path}: 点検シート row 6 (第7条第1項): decides finding {fid} differently from row 2 "
+                               "(第7条第1項); the same text in the same rule gets one 判定 and 見直し方針 per type")]
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a zip", encoding="utf-8")
     with pytest.raises(ReadError, match="notes.xlsx: cannot read the workbook: File is not a zip file"):
@@ -150,7 +152,8 @@ def test_changed_unit_found_by_caption_when_renumbered_and_reworded(tmp_path: Pa
                rec("第8条第1項", "onsite_audit", T1.replace("職員", "職員又は委託を受けた者"), "（立入調査）"),
                rec("第10条", "document_posting", T2, "（公示）"), rec("第9条", "document_posting", "別の条文", "（公示）")]
         counts: Counter[str] = Counter()
-        out = [(r["citation"], r["type"], r["review"]) for r in apply_review(new, db, counts=counts)]
+        reviewed = [f.to_record() for f in apply_review(map(Finding.from_record, new), db, counts=counts)]
+        out = [(r["citation"], r["type"], r["review"]) for r in reviewed]
     assert [(c, t, rv["status"], rv.get("citation")) for c, t, rv in out] == [
         ("第8条第1項", "visual_inspection", "changed", "第7条第1項"),   # same 見出し, text reworded
         ("第8条第1項", "onsite_audit", "new", None),                    # never decided
@@ -216,8 +219,8 @@ def test_deleted_hash_column_is_rebuilt_from_text_and_checked_against_the_id(tmp
     with pytest.raises(WorkbookErrors) as err:
         read_workbook(path)
     fid = record_identity(RECORDS[1])[2]
-    assert err.value.lines == [f"{path}: 点検シート row 3: finding_id {fid} does not match the row's "
-                               "自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)"]
+    assert err.value.lines == [(f"{path}: 点検シート row 3: finding_id {fid} does not match the row's "
+                               "自治体/例規名/本文ハッシュ/類型ID (were those cells edited?)")]
     path = sheet(tmp_path, {2: ("該当", ""), 5: ("要確認", "")}, lambda ws, col: ws.delete_cols(col["本文ハッシュ"]))
     assert [(d.finding_id, d.text_hash) for d in read_workbook(path).decisions] == [
         record_identity(RECORDS[0])[2:0:-1], record_identity(RECORDS[3])[2:0:-1]]
@@ -250,7 +253,7 @@ def test_a_unit_changed_twice_is_compared_with_its_latest_decision(tmp_path: Pat
             found = read_workbook(tmp_path / "s.xlsx")
             db.add_import(found.info, found.decisions)
         third = rec("第7条第1項", "visual_inspection", T1 + "（再改）", "（立入調査）")
-        [out] = apply_review([third], db)
+        [out] = [f.to_record() for f in apply_review([Finding.from_record(third)], db)]
     assert (out["review"]["status"], out["review"]["verdict"]) == ("changed", "非該当")
 
 

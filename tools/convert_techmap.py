@@ -96,6 +96,24 @@ def x_headers(grid: list[list[str]]) -> dict[int, dict[str, str]]:
     return out
 
 
+def _row_tech_ids(cells: list[str], techs: dict[str, dict[str, str]], col_tech: dict[int, str],
+                  labels: dict[str, str]) -> list[str]:
+    """The 技術類型 ids ticked in one row, in column order (``col_tech``: column → id, checked to be one
+    id per column; ``labels``: ids the map names differently from the catalog)."""
+    ids = []
+    for col in range(FIRST_TECH_COL, len(cells)):
+        label = cells[col]
+        if label in EMPTY:
+            continue
+        tid = tech_id_for(label, techs)
+        if col_tech.setdefault(col, tid) != tid:
+            raise SystemExit(f"column {col} holds two 技術類型")
+        if techs[tid]["name"] != label:
+            labels[tid] = label
+        ids.append(tid)
+    return ids
+
+
 def pattern2_rows(grid: list[list[str]], categories: list[dict[str, str]],
                   techs: dict[str, dict[str, str]]) -> tuple[list[dict], dict[str, dict]]:
     """The 33 rows of パターン2 with Y headers filled down and the 技術類型 ids in column order."""
@@ -118,17 +136,7 @@ def pattern2_rows(grid: list[list[str]], categories: list[dict[str, str]],
         if definition["description"] != cells[4]:
             raise SystemExit(f"row {offset + HEADER_ROWS}: definition {definition['description']!r} "
                              f"!= grid label {cells[4]!r}")
-        ids = []
-        for col in range(FIRST_TECH_COL, len(cells)):
-            label = cells[col]
-            if label in EMPTY:
-                continue
-            tid = tech_id_for(label, techs)
-            if col_tech.setdefault(col, tid) != tid:
-                raise SystemExit(f"column {col} holds two 技術類型")
-            if techs[tid]["name"] != label:
-                labels[tid] = label
-            ids.append(tid)
+        ids = _row_tech_ids(cells, techs, col_tech, labels)
         rows.append({
             "row": offset + HEADER_ROWS,
             "label_id": definition["id"],

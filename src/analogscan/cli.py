@@ -12,19 +12,28 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeGuard, TypeVar
 
 import click
 
 from . import __version__
+from .atomic import atomic_writer
+from .batch.cli import batch_command
+from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
-from .console import echo_error
+from .console import echo_error, progress_bar
+from .detect.finding import Finding
+from .detect.settings import DetectorSettings
+from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
-from .report.atomic import atomic_writer
+from .review.apply import apply_review
+from .review.cli import open_review_store, review_command, review_summary
 from .signals import InterruptibleGroup
+from .techmap.cli import techmap_command
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+_T = TypeVar("_T")
 
 
 class NothingRead(Exception):
@@ -43,7 +52,7 @@ class InputLog:
             if self.counted(item):
                 yield item
 
-    def counted(self, item: object) -> bool:
+    def counted(self, item: _T | ReadError) -> TypeGuard[_T]:
         """Count a document (True) or name a ReadError on stderr (False)."""
         if isinstance(item, ReadError):
             self.failures += 1
@@ -88,44 +97,23 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
     sys.exit(log.exit_code())
 
 
-# the commands that live in their own packages (imported here, after ``main`` exists)
-from .batch.cli import batch_command  # noqa: E402
-from .review.apply import apply_review  # noqa: E402
-from .review.cli import open_review_store, review_command, review_summary  # noqa: E402
-from .techmap.cli import techmap_command  # noqa: E402
-
+# the commands that live in their own packages
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
 
 
-def _progress(enabled: bool):
-    """A rich progress bar on stderr for long runs (only when stderr is a terminal)."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+def _report_format(fmt: str | None, output: str | None) -> str:
+    """``--format``, else the one the ``-o`` extension names (a usage error when it names none)."""
+    from .report import format_from_extension
 
-    console = Console(stderr=True)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, disable=not (enabled and console.is_terminal), transient=True)
-
-
-def _parse_types(types: str | None) -> tuple[str, ...] | None:
-    if not types:
-        return None
-    from .detect.rules import TYPE_IDS
-
-    chosen = tuple(t.strip() for t in types.split(",") if t.strip())
-    bad = [t for t in chosen if t not in TYPE_IDS]
-    if bad:
-        raise click.BadParameter(f"unknown type(s) {', '.join(bad)}; choose from {', '.join(TYPE_IDS)}",
-                                 param_hint="--types")
-    return chosen
+    try:
+        fmt = fmt or format_from_extension(output)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o") from None
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    return fmt
 
 
 @main.command()
@@ -134,59 +122,47 @@ def _parse_types(types: str | None) -> tuple[str, ...] | None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
               help="Report format (default: from the -o extension, else the terminal table).")
-@click.option("--types", help="Comma-separated type ids to report (default: all eight).")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True,
-              help="Review sweep: also report low-confidence units the classifier thinks may be analog.")
-@click.option("--typed-only", is_flag=True,
-              help="Precision first: leave out 種別要確認 findings (analog, type uncertain).")
+@detector_options
 @click.option("--top", default=20, show_default=True, help="Findings shown in the terminal table.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes (default: the number of cores; 1 = scan in this process).")
-def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str | None,
-         min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool, top: int,
+def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: DetectorSettings, top: int,
          review_store: str | None, show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
     """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
-    from .pipeline import DetectorSettings, scan_paths
-    from .report import format_from_extension, write_report
+    from .pipeline import scan_paths
+    from .report import write_report
 
-    try:
-        fmt = fmt or format_from_extension(output)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from None
-    if fmt == "xlsx" and not output:
-        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+    fmt = _report_format(fmt, output)
     check_output_is_no_input(output, paths)
     store = open_review_store(review_store) if review_store else None
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     log = InputLog()
-    with _progress(True) as progress:
+    with progress_bar(True) as progress:
         task = progress.add_task("scanning", total=None)
         results = scan_paths(paths, settings, jobs, limits)
         first = next((item for item in results if log.counted(item)), None)
         if first is not None:  # nothing is written when no input could be read
 
-            def records() -> Iterator[dict]:
+            def scanned() -> Iterator[Finding]:
                 """Findings as the scan goes: JSONL and CSV are written while scanning."""
-                yield from first.records
+                yield from first.findings
                 progress.advance(task)
                 for item in results:
                     if log.counted(item):
-                        yield from item.records
+                        yield from item.findings
                         progress.advance(task)
 
-            findings = records()
+            findings = scanned()
             review_counts: Counter[str] = Counter()
-            if store is not None:  # earlier decisions attached on the way (records come grouped by document)
+            if store is not None:  # earlier decisions attached on the way (findings come grouped by document)
                 findings = apply_review(findings, store, show_dismissed, review_counts)
+            records = (f.to_record() for f in findings)
             if fmt == "table" and not output:
-                write_report(list(findings), "table", None, top=top)
+                write_report(list(records), "table", None, top=top)
             else:
-                write_report(findings, fmt, output)
+                write_report(records, fmt, output)
             if store is not None:
                 click.echo(review_summary(review_counts), err=True)
     if store is not None:
@@ -196,24 +172,20 @@ def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, types: str
 
 @main.command(name="eval")
 @click.argument("labels", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Threshold (default: the model's, else 0.5).")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True, help="Use the classifier's recall-first threshold.")
+@detector_options
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", type=click.Path(dir_okay=False), help="Write false positives/negatives to this JSONL.")
-def eval_command(labels: tuple[str, ...], min_score: float | None, no_model: bool, high_recall: bool,
-                 as_json: bool, errors: str | None) -> None:
+def eval_command(labels: tuple[str, ...], settings: DetectorSettings, as_json: bool, errors: str | None) -> None:
     """Score the detector on labelled units (annotation-guide JSONL) beside the plain keyword net."""
     from .detect.evaluate import evaluate, print_evaluation
     from .detect.metrics import read_labels
-    from .pipeline import DetectorSettings
 
     try:
         units = read_labels(labels)
     except ReadError as exc:
         echo_error(exc)
         sys.exit(EXIT_USAGE)
-    detector = DetectorSettings(None, min_score, not no_model, high_recall).build()
+    detector = settings.build()
     result = evaluate(detector, units, errors_path=errors)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))

@@ -1,10 +1,25 @@
-"""The one form every command uses to name a problem on stderr: ``analogscan: error: …``."""
+"""What every command shows on stderr: the one-line ``analogscan: error: …`` and the progress bar."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 def echo_error(message: object) -> None:
     """One stderr line for a file or usage problem (ReadError and friends already escape control characters)."""
     click.echo(f"analogscan: error: {message}", err=True)
+
+
+def progress_bar(enabled: bool) -> Progress:
+    """A rich progress bar on stderr for long runs (only when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, disable=not (enabled and console.is_terminal), transient=True)

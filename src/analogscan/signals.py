@@ -15,6 +15,9 @@ from typing import Any
 
 import click
 
+from .console import echo_error
+from .errors import AnalogscanError
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -42,7 +45,8 @@ def signals_interrupt() -> Iterator[None]:
 
 class InterruptibleGroup(click.Group):
     """A click group whose commands end with ``analogscan: interrupted`` (exit 130) on Ctrl-C or SIGTERM,
-    instead of click's "Aborted!" with exit 1."""
+    instead of click's "Aborted!" with exit 1, and with one line and the error's exit code on an
+    :class:`~analogscan.errors.AnalogscanError` (the one place those are caught)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -51,3 +55,6 @@ class InterruptibleGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("analogscan: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except AnalogscanError as exc:
+            echo_error(exc)
+            ctx.exit(exc.exit_code)

@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .scanfile import FileResult
 
@@ -50,7 +50,7 @@ class ResultCache:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "ResultCache":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

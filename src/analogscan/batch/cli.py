@@ -2,53 +2,51 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from ..console import echo_error
-from .roots import RootError
-from .runner import EXECUTORS, ExecutorError
+from ..cli_options import detector_options
+from ..cli_safety import limit_options
+from ..console import echo_error, progress_bar
+from ..detect.finding import Finding
+from ..detect.settings import DetectorSettings
+from ..errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from ..ingest.limits import Limits
+from ..pipeline import default_jobs
+from .runner import EXECUTORS
 from .settings import DEFAULT_SIMILARITY
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @click.command()
+@limit_options
 @click.argument("root", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/batch"),
               show_default=True, help="findings.jsonl, batch.xlsx, dashboard.html and the cache go here.")
-@click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes (default: the core count).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes (default: the number of cores; 1 = scan in this process).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --executor dask; default: a local cluster).")
-@click.option("--types", help="Comma-separated type ids to report (default: all eight).")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Report findings at or above this score.")
-@click.option("--no-model", is_flag=True, help="Rules only, without the trained classifier.")
-@click.option("--high-recall", is_flag=True, help="Review sweep (see scan --high-recall).")
-@click.option("--typed-only", is_flag=True, help="Leave out 種別要確認 findings (see scan --typed-only).")
+@detector_options
 @click.option("--similarity", type=click.FloatRange(0, 1), default=DEFAULT_SIMILARITY, show_default=True,
               help="Cosine similarity at which provisions of two municipalities are grouped.")
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
 def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, scheduler: str | None,
-                  types: str | None, min_score: float | None, no_model: bool, high_recall: bool, typed_only: bool,
-                  similarity: float, review_store: str | None, show_dismissed: bool) -> None:
+                  settings: DetectorSettings, similarity: float, review_store: str | None, show_dismissed: bool,
+                  limits: Limits) -> None:
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
     findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
     Results are cached per file in OUTDIR: a re-run scans only new or changed files."""
-    from ..cli import _parse_types, _progress
     from ..review.apply import apply_review
     from ..review.cli import open_review_store, review_summary
     from .run import run_batch
-    from ..pipeline import DetectorSettings
 
     if scheduler and executor != "dask":
         raise click.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")
-    settings = DetectorSettings(_parse_types(types), min_score, not no_model, high_recall, typed_only)
     errors: list[str] = []
 
     def report(line: str) -> None:
@@ -59,16 +57,15 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
     review_counts: Counter[str] = Counter()
 
     def review(records: list[dict]) -> list[dict]:
-        return list(apply_review(records, store, show_dismissed, review_counts))
+        assert store is not None  # only passed on with a store
+        findings = apply_review(map(Finding.from_record, records), store, show_dismissed, review_counts)
+        return [f.to_record() for f in findings]
 
     try:
-        with _progress(True) as progress:  # per-municipality bars and 全体, on a terminal only
-            outcome = run_batch(root, outdir, settings, jobs=jobs or os.cpu_count() or 1, executor=executor,
+        with progress_bar(True) as progress:  # per-municipality bars and 全体, on a terminal only
+            outcome = run_batch(root, outdir, settings, jobs=jobs or default_jobs(), executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
-                                review=review if store is not None else None)
-    except (RootError, ExecutorError) as exc:
-        echo_error(exc)
-        sys.exit(EXIT_USAGE)
+                                review=review if store is not None else None, limits=limits)
     finally:
         if store is not None:
             store.close()

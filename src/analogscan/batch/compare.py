@@ -21,8 +21,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..labels import TYPE_ORDER
 from ..nlp.normalize import normalize
-from ..report.labels import TYPE_ORDER
 from .settings import DEFAULT_SIMILARITY
 
 MIN_CHARS = 12       # shorter provisions (「掲示場の位置」) are too generic to compare

@@ -9,9 +9,9 @@ import json
 from html import escape
 from pathlib import Path
 
-from ..report.atomic import atomic_writer
+from ..atomic import atomic_writer
+from ..labels import type_label
 from ..report.fields import credit
-from ..report.labels import type_label
 from .compare import Group
 from .outcome import BatchOutcome
 
@@ -74,15 +74,15 @@ def render_dashboard(outcome: BatchOutcome) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{TITLE}</title><style>{CSS}</style></head><body>",
         f"<h1>{TITLE}</h1>",
-        f"<p>{len(outcome.municipalities)} 団体・{total} 件・横並び比較 {len(outcome.groups)} グループ"
-        f"（読めなかったファイル {len(outcome.errors)}）</p>",
+        (f"<p>{len(outcome.municipalities)} 団体・{total} 件・横並び比較 {len(outcome.groups)} グループ"
+        f"（読めなかったファイル {len(outcome.errors)}）</p>"),
         _controls(outcome),
         "<h2>自治体別・類型別の件数</h2>",
         _matrix(outcome),
         "<h2>横並び比較（複数団体に共通する規定）</h2>",
         "".join(_group(g) for g in outcome.groups) or "<p>共通する規定は見つかりませんでした。</p>",
-        f"<footer>{escape(credit(outcome.records))}<br>"
-        "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。</footer>",
+        (f"<footer>{escape(credit(outcome.records))}<br>"
+        "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。</footer>"),
         f"<script>{JS}</script></body></html>\n",
     ]
     return "\n".join(parts)
@@ -101,8 +101,8 @@ def _controls(outcome: BatchOutcome) -> str:
 def _matrix(outcome: BatchOutcome) -> str:
     types = outcome.types
     head = "".join(f'<th data-type="{escape(t)}">{escape(type_label(t))}</th>' for t in types)
-    out = [f"<table id=\"matrix\"><thead><tr><th>自治体</th>{head}<th>合計</th><th>電子的代替あり</th>"
-           "<th>例規数</th><th>読めなかったファイル</th></tr></thead><tbody>"]
+    out = [(f"<table id=\"matrix\"><thead><tr><th>自治体</th>{head}<th>合計</th><th>電子的代替あり</th>"
+           "<th>例規数</th><th>読めなかったファイル</th></tr></thead><tbody>")]
     for m in outcome.municipalities:
         cells = "".join(_num(m.counts.get(t, 0), t) for t in types)
         err = f'<td class="n err" title="{escape(chr(10).join(m.errors))}">{len(m.errors)}</td>' if m.errors \

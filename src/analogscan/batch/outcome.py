@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..labels import TYPE_ORDER
 from ..report.fields import document_key
-from ..report.labels import TYPE_ORDER
 from .compare import Group
 
 

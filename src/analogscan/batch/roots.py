@@ -13,13 +13,14 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import AnalogscanError
 from ..ingest import iter_files
 from ..ingest.places import folder_municipality
 
 MANIFEST_COLUMNS = ("municipality", "path")
 
 
-class RootError(ValueError):
+class RootError(AnalogscanError, ValueError):
     """ROOT cannot be used at all (missing, or a manifest without the needed columns)."""
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.progress import Progress, TaskID
 
+from ..detect.settings import DetectorSettings
+from ..ingest.limits import DEFAULT_LIMITS, Limits
+from ..pipeline import run_tasks
 from ..report.jsonl import write_jsonl
 from .cache import CACHE_NAME, ResultCache
 from .compare import group_provisions
 from .dashboard import write_dashboard
 from .outcome import BatchOutcome, MunicipalityStatus
 from .roots import Municipality, SourceFile, discover
-from .runner import make_executor
-from .scanfile import path_digest
-from ..pipeline import DetectorSettings
+from .runner import make_backend
+from .scanfile import failed, path_digest, scan_file
 from .settings import DEFAULT_SIMILARITY, pipeline_version
 from .workbook import write_workbook
 
@@ -54,7 +55,8 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
               scheduler: str | None = None, similarity: float = DEFAULT_SIMILARITY,
               on_error: Callable[[str], None] = lambda line: None,
               progress: Progress | None = None,
-              review: Callable[[list[dict]], list[dict]] | None = None) -> BatchOutcome:
+              review: Callable[[list[dict]], list[dict]] | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> BatchOutcome:
     """Run the batch and write findings.jsonl, the workbook and the dashboard into ``outdir``.
 
     ``review`` (``batch --review``) turns each file's cached findings into the ones to report, with the
@@ -62,7 +64,8 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
 
     Raises RootError when ROOT is unusable; every other problem is one error line (``on_error``)."""
     municipalities = discover(root)
-    version = pipeline_version(settings)
+    settings.check()
+    version = pipeline_version(settings, limits)
     bars = _Bars(progress, municipalities)
     scanned = reused = 0
     unscanned: dict[tuple[str, str], list[str]] = {}
@@ -76,16 +79,17 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
                 else:
                     todo.append(f)
         if todo:
-            with contextlib.closing(make_executor(executor, jobs, scheduler)) as pool:
-                for result in pool.results(todo, settings):
-                    if result.cacheable:
-                        cache.store(result, version)  # one transaction per file
-                    else:  # reported now; the file counts as unreadable in the reports
-                        unscanned[(result.file.municipality, result.file.key)] = result.errors
-                        for line in result.errors:
-                            on_error(line)
-                    scanned += 1
-                    bars.advance(result.file.municipality)
+            backend = make_backend(executor, min(jobs, len(todo)), scheduler)
+            for result in run_tasks(todo, scan_file, failed, settings, jobs=jobs, limits=limits, backend=backend,
+                                    ordered=False):
+                if result.cacheable:
+                    cache.store(result, version)  # one transaction per file
+                else:  # reported now; the file counts as unreadable in the reports
+                    unscanned[(result.file.municipality, result.file.key)] = result.errors
+                    for line in result.errors:
+                        on_error(line)
+                scanned += 1
+                bars.advance(result.file.municipality)
         cache.prune((f.municipality, f.key) for m in municipalities for f in m.files)
         statuses, records = _collect(cache, municipalities, on_error, review, unscanned)
     groups = group_provisions(records, similarity)

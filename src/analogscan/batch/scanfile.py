@@ -1,26 +1,22 @@
-"""Scan one file of a municipality: the work each worker (process or Dask task) does.
-
-A worker builds its Detector once (per thread: the Sudachi tokenizer is not shared between
-threads) and reuses it for every file it is given.
-"""
+"""Scan one file of a municipality: the work each worker (process or Dask task) of the scan engine
+(``pipeline.run_tasks``) does with the Detector the engine gives it."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import stat
-import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..detect.detector import Detector
 from ..ingest import InputFile, read_file_bytes, read_input
+from ..ingest.limits import DEFAULT_LIMITS, Limits
 from ..model import ReadError
+from ..pipeline import scan_document
 from .roots import SourceFile
-from ..pipeline import DetectorSettings, scan_document
-
-_local = threading.local()
 
 
 @dataclass
@@ -51,38 +47,34 @@ def path_digest(path: str | Path) -> str:
         return ""
 
 
-def detector_for(settings: DetectorSettings):
-    """This thread's Detector for ``settings``, built on first use."""
-    cache = getattr(_local, "detectors", None)
-    if cache is None:
-        cache = _local.detectors = {}
-    if settings not in cache:
-        cache[settings] = settings.build()
-    return cache[settings]
+def failed(file: SourceFile, reason: str) -> FileResult:
+    """A file the engine could not scan (its worker died twice, a lost Dask task): not cached, so a re-run
+    tries it again."""
+    return FileResult(file, "", errors=[f"{file.path}: {reason}"], cacheable=False)
 
 
-def scan_file(file: SourceFile, settings: DetectorSettings) -> FileResult:
+def scan_file(file: SourceFile, detector: Detector, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read, detect and record one file; never raises (a failure becomes an error line)."""
-    data: bytes | None
+    data: bytes | None = None
     if file.path.lower().endswith(".zip"):  # the reader checks the archive and each member itself
-        data, digest = None, path_digest(file.path)
+        digest = path_digest(file.path)
         if not digest:
             return FileResult(file, "", errors=[f"{file.path}: cannot open"], cacheable=False)
     else:
-        data = read_file_bytes(Path(file.path))
-        if isinstance(data, ReadError):
-            return FileResult(file, "", errors=[str(data)], cacheable=False)
-        digest = file_digest(data)
+        read = read_file_bytes(Path(file.path), limits)
+        if isinstance(read, ReadError):
+            return FileResult(file, "", errors=[str(read)], cacheable=False)
+        data, digest = read, file_digest(read)
     result = FileResult(file, digest)
     try:
-        detector = detector_for(settings)
-        for item in read_input(_input_file(file), data=data):
+        for item in read_input(_input_file(file), limits, data=data):
             if isinstance(item, ReadError):
                 result.errors.append(str(item))
                 continue
             result.documents += 1
-            result.records.extend({"municipality": file.municipality, **rec}
-                                  for rec in scan_document(item, detector).records)
+            for finding in scan_document(item, detector).findings:
+                finding.municipality = file.municipality
+                result.records.append(finding.to_record())  # JSON-ready: the cache stores it
     except Exception as exc:  # noqa: BLE001 - one file's crash must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
         result.records, result.cacheable = [], False

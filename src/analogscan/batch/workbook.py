@@ -15,10 +15,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..report.atomic import atomic_path
-from ..report.fields import row_values
-from ..report.labels import type_label
+from ..atomic import atomic_path
+from ..labels import type_label
 from ..report.cells import text_format, xlsx_text
+from ..report.fields import row_values
 from ..report.xlsx import _findings_sheet, _legend_sheet
 from .outcome import BatchOutcome, MunicipalityStatus
 

@@ -23,16 +23,19 @@ import numpy as np
 
 from .. import project_dir
 from ..analog_types import UNSPECIFIED
+from ..errors import AnalogscanError
 from .engine import UnitAnalysis
 from .features import unit_features
 from .rules import TYPE_IDS, load_rules
+from .thresholds import ANY, NEVER, DomainThresholds, Thresholds
+
+__all__ = ["ANY", "DOMAINS", "HEADS", "NEVER", "DomainThresholds", "LinearTypeModel", "ModelError", "Thresholds",
+           "decide", "domain_features", "load_default_model"]
 
 MODEL_DIR_NAME = "analogscan-clf"
 FORMAT_VERSION = 3
-ANY = "any"
 HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 DOMAINS = ("national", "municipal")
-NEVER = 1.1  # a threshold no probability reaches
 
 
 def domain_of(municipal: bool) -> str:
@@ -45,41 +48,6 @@ def domain_features(feats: dict[str, float], municipal: bool) -> dict[str, float
     out = dict(feats)
     out.update({tag + k: v for k, v in feats.items()})
     return out
-
-
-@dataclass(frozen=True)
-class DomainThresholds:
-    """The thresholds of one domain: a probability per type, and the any-head's for 種別要確認."""
-
-    types: dict[str, float]
-    any: float = NEVER
-    any_high_recall: float = NEVER
-
-    def any_in_force(self, high_recall: bool = False) -> float:
-        return min(self.any, self.any_high_recall) if high_recall else self.any
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"types": dict(self.types), "any": self.any, "any_high_recall": self.any_high_recall}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "DomainThresholds":
-        return cls({t: float(d["types"][t]) for t in TYPE_IDS}, float(d["any"]), float(d["any_high_recall"]))
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    national: DomainThresholds
-    municipal: DomainThresholds
-
-    def of(self, municipal: bool) -> DomainThresholds:
-        return self.municipal if municipal else self.national
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"national": self.national.as_dict(), "municipal": self.municipal.as_dict()}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Thresholds":
-        return cls(DomainThresholds.from_dict(d["national"]), DomainThresholds.from_dict(d["municipal"]))
 
 
 def decide(probs: dict[str, float], thresholds: DomainThresholds, high_recall: bool = False,
@@ -104,7 +72,7 @@ def decide(probs: dict[str, float], thresholds: DomainThresholds, high_recall: b
     return passed
 
 
-class ModelError(RuntimeError):
+class ModelError(AnalogscanError):
     """A model that cannot be used (missing, corrupt, or trained with other rules)."""
 
 
@@ -153,7 +121,7 @@ class LinearTypeModel:
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:
-        from ..report.atomic import atomic_path
+        from ..atomic import atomic_path
 
         directory.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vocabulary, key=lambda k: self.vocabulary[k])
@@ -187,9 +155,7 @@ class LinearTypeModel:
                 or meta.get("domains") != list(DOMAINS)):
             raise ModelError(f"{directory}: model format or type list differs from this analogscan")
         if rules_version is not None and meta.get("rules_version") != rules_version:
-            raise ModelError(
-                f"{directory}: model was trained with rules {meta.get('rules_version')}, the rules are now "
-                f"{rules_version}; run `analogscan train` (or scan with --no-model)")
+            raise ModelError(f"model {directory} was trained with other rules; run analogscan train or use --no-model")
         vocab = {f: i for i, f in enumerate(meta.pop("vocabulary"))}
         platt = np.array(meta.pop("platt"), dtype=np.float64)
         if coef.shape != (len(HEADS), len(vocab)) or platt.shape != (len(DOMAINS), len(HEADS), 3):

@@ -13,10 +13,10 @@ from typing import Protocol
 
 from ..analog_types import FINDING_TYPE_IDS, UNSPECIFIED
 from ..model import Document, Unit, is_municipal
-from .classifier import Thresholds
 from .engine import RuleMatcher, UnitAnalysis
-from .finding import Finding, new_finding
+from .finding import SCORE_PLACES, Finding, new_finding
 from .rules import TYPE_IDS, RuleSet, load_rules
+from .thresholds import Thresholds
 
 DEFAULT_MIN_SCORE = 0.5
 JUDGED_CACHE = 1024  # units whose analysis and decision are kept for repeats
@@ -41,31 +41,22 @@ class Detector:
         model: TypeScorer | None = None,
         min_score: float | None = None,
         types: Iterable[str] | None = None,
-        link_techmap: bool = True,
         high_recall: bool = False,
         typed_only: bool = False,
     ):
         self.rules = rules or load_rules()
         self.matcher = RuleMatcher(self.rules)
         self.model = model
-        self.min_score = min_score
+        self.min_score = min_score  # a filter on the decided findings: only those scoring at least this
         self.high_recall = high_recall  # the classifier's recall-first any-head threshold
         self.typed_only = typed_only    # no 種別要確認 findings: precision first
         self.types = tuple(types) if types else TYPE_IDS
         unknown = set(self.types) - set(TYPE_IDS)
         if unknown:
             raise ValueError(f"unknown type ids: {sorted(unknown)}")
-        # a unit outside the keyword net gets no type unless a threshold is 0 (then every unit gets every type)
-        self._net_decides = (model is not None and min_score is None) or all(
-            self.threshold(t) > 0 for t in self.types)
         # laws repeat whole provisions (「この法律は、公布の日から施行する。ただし、…」 in ~10% of 附則):
         # a unit seen recently is judged once
         self._judged = lru_cache(maxsize=JUDGED_CACHE)(self._judge)
-        self._link = None
-        if link_techmap:
-            from ..techmap.linker import link
-
-            self._link = link
 
     def analyse(self, text: str, context: str = "") -> UnitAnalysis:
         return self.matcher.analyse(text, context)
@@ -78,15 +69,14 @@ class Detector:
         return {t: ua.rule_score(t) for t in TYPE_IDS}
 
     def threshold(self, type_id: str, municipal: bool = True) -> float:
-        if self.min_score is not None:
-            return self.min_score
+        """A type's threshold on 例規 (or on national laws): the model's, else the rules' ``DEFAULT_MIN_SCORE``."""
         if self.model is not None:
             return self.model.thresholds.of(municipal).types.get(type_id, DEFAULT_MIN_SCORE)
         return DEFAULT_MIN_SCORE
 
     def any_thresholds(self) -> dict[str, float]:
         """The any-head thresholds in force (national laws / municipal rules); empty without a model."""
-        if self.model is None or self.min_score is not None:
+        if self.model is None:
             return {}
         return {d: self.model.thresholds.of(d == "municipal").any_in_force(self.high_recall)
                 for d in ("national", "municipal")}
@@ -100,21 +90,24 @@ class Detector:
                candidates: list[str] | None = None) -> dict[str, float]:
         """The types (with scores) a unit gets; ``basis`` receives how each was decided;
         ``candidates`` the likely types of an ``UNSPECIFIED`` (種別要確認) finding, most probable first.
-        ``municipal``: the unit is from a 例規 (not a national law), see ``head_thresholds``.
-        With a type filter, a 種別要確認 finding stays when one of its candidates is wanted."""
+        ``municipal``: the unit is from a 例規 (not a national law): the model's 例規 calibration and thresholds.
+        With a type filter, a 種別要確認 finding stays when one of its candidates is wanted; with
+        ``min_score``, only the decided types scoring at least that are kept."""
         basis = basis if basis is not None else {}
-        if self.model is not None and self.min_score is None:
+        if self.model is not None:
             ranked: list[str] = []
             passed = self.model.predict(ua, self.high_recall, basis, municipal, ranked) if ua.candidate else {}
             if candidates is not None:
                 candidates[:] = ranked
             untyped_wanted = not self.typed_only and bool(set(ranked) & set(self.types))
             wanted = set(self.types) | ({UNSPECIFIED} if untyped_wanted else set())
-            return {t: v for t, v in passed.items() if t in wanted}
-        s = self.scores(ua, municipal)
-        passed = {t: v for t, v in s.items() if t in self.types and v >= self.threshold(t, municipal)}
-        basis.update(dict.fromkeys(passed, "rules" if self.model is None else "classifier"))
-        return passed
+        else:
+            passed = {t: v for t, v in self.scores(ua, municipal).items() if v >= DEFAULT_MIN_SCORE}
+            basis.update(dict.fromkeys(passed, "rules"))
+            wanted = set(self.types)
+        floor = self.min_score if self.min_score is not None else 0.0
+        # compared as reported (``Finding.record`` rounds to 4 places): --min-score 0.8 keeps a shown 0.8
+        return {t: v for t, v in passed.items() if t in wanted and round(v, SCORE_PLACES) >= floor}
 
     def _judge(self, text: str, context: str,
                municipal: bool) -> tuple[UnitAnalysis, dict[str, float], dict[str, str], tuple[str, ...]]:
@@ -126,7 +119,8 @@ class Detector:
         return ua, self.decide(ua, basis, municipal, candidates), basis, tuple(candidates)
 
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
-        if self._net_decides and not self.matcher.is_candidate(unit.text, unit.context):
+        # outside the keyword net (the unit and its lead-in) no type passes
+        if not self.matcher.is_candidate(unit.text, unit.context):
             return []
         ua, passed, basis, candidates = self._judged(unit.text, unit.context, is_municipal(doc.body))
         out: list[Finding] = []
@@ -134,8 +128,8 @@ class Detector:
             if type_id not in passed:
                 continue
             f = new_finding(doc, unit, type_id, passed[type_id])
-            # a 種別要確認 finding shows the keywords of its candidate types and the technology map
-            # of the most probable one
+            # a 種別要確認 finding shows the keywords of its candidate types (the technology map, linked
+            # after detection, is the most probable one's: Finding.techmap_type)
             looked_up = candidates if type_id == UNSPECIFIED else [type_id]
             f.evidence = ua.evidence(*looked_up)
             f.rule_ids = sorted({h.rule.id for t in looked_up for h in ua.hits.get(t, [])})
@@ -145,8 +139,6 @@ class Detector:
                 f.candidate_types = list(candidates)
             f.digital_alternative = bool(ua.digital_evidence)
             f.digital_evidence = list(ua.digital_evidence)
-            if self._link is not None and looked_up:
-                f.techmap = self._link(looked_up[0], unit.text, unit.context)
             out.append(f)
         return out
 

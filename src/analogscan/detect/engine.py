@@ -142,6 +142,8 @@ class RuleMatcher:
         if not candidate:
             return ua
         for tid, tdef in self.rules.types.items():
+            if tdef.net_re is None:  # set by load_rules for every type
+                continue
             spans = [_span_evidence(text, norm, m.start(), m.end(), f"{tid}.net", "net")
                      for m in tdef.net_re.finditer(norm.text)]
             if spans:
@@ -166,26 +168,9 @@ class RuleMatcher:
     def _apply(self, rule: Rule, ua: UnitAnalysis, stream: str, ctx_stream: str, ctx_text: str) -> RuleHit | None:
         if ua.exclusions and not ua.exclusions.issubset(rule.ignore_exclusions):
             return None
-        assert ua.analysis is not None
-        evidence: list[Evidence] = []
-        for p in rule.patterns:
-            for m in p.finditer(stream):
-                s, e = ua.analysis.stream_span_to_text(m.start(), m.end())
-                evidence.append(Evidence(s, e, ua.text[s:e], rule.id, "trigger"))
-        for p in rule.text_patterns:
-            for m in p.finditer(ua.norm.text):
-                evidence.append(_span_evidence(ua.text, ua.norm, m.start(), m.end(), rule.id, "trigger"))
-        if rule.outside_parens:
-            evidence = [e for e in evidence if not ua.depth[e.start]]
-        if not evidence:
+        evidence = _triggers(rule, ua, stream)
+        if not evidence or not _context_allows(rule, ua, stream, ctx_stream, ctx_text):
             return None
-        if any(p.search(stream) for p in rule.exclude_any) or any(p.search(ua.norm.text) for p in rule.exclude_text_any):
-            return None
-        if rule.require_any or rule.require_text_any:
-            ok = any(p.search(stream) or (ctx_stream and p.search(ctx_stream)) for p in rule.require_any) or any(
-                p.search(ua.norm.text) or (ctx_text and p.search(ctx_text)) for p in rule.require_text_any)
-            if not ok:
-                return None
         score = rule.weight
         if ua.obligation:
             score += self.rules.obligation.weight
@@ -206,3 +191,30 @@ class RuleMatcher:
         if cnorm is not None and not found:
             found = cues(ua.context, cnorm, paren_depth(ua.context), "digital_context")
         return found
+
+
+def _triggers(rule: Rule, ua: UnitAnalysis, stream: str) -> list[Evidence]:
+    """The spans a rule's patterns match (lemma patterns on the stream, text patterns on the normalised
+    text), without those inside （…） unless the rule allows them."""
+    assert ua.analysis is not None
+    evidence: list[Evidence] = []
+    for p in rule.patterns:
+        for m in p.finditer(stream):
+            s, e = ua.analysis.stream_span_to_text(m.start(), m.end())
+            evidence.append(Evidence(s, e, ua.text[s:e], rule.id, "trigger"))
+    for p in rule.text_patterns:
+        for m in p.finditer(ua.norm.text):
+            evidence.append(_span_evidence(ua.text, ua.norm, m.start(), m.end(), rule.id, "trigger"))
+    if rule.outside_parens:
+        evidence = [e for e in evidence if not ua.depth[e.start]]
+    return evidence
+
+
+def _context_allows(rule: Rule, ua: UnitAnalysis, stream: str, ctx_stream: str, ctx_text: str) -> bool:
+    """No excluded context in the unit, and a required one in the unit or its lead-in (when the rule has one)."""
+    if any(p.search(stream) for p in rule.exclude_any) or any(p.search(ua.norm.text) for p in rule.exclude_text_any):
+        return False
+    if not (rule.require_any or rule.require_text_any):
+        return True
+    return any(p.search(stream) or (ctx_stream and p.search(ctx_stream)) for p in rule.require_any) or any(
+        p.search(ua.norm.text) or (ctx_text and p.search(ctx_text)) for p in rule.require_text_any)

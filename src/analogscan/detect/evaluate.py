@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..report.atomic import atomic_writer
+from ..atomic import atomic_writer
 from .calibration import Reliability
 from .detector import Detector
 from .metrics import Counts, LabelledUnit, Scores
@@ -91,7 +91,7 @@ def print_evaluation(result: dict[str, Any], figures: str = "analogscan") -> Non
     from rich.console import Console
     from rich.table import Table
 
-    from ..report.labels import type_label
+    from ..labels import type_label
 
     console = Console(width=max(Console().width, 150))
     console.print(f"labelled units: {result['units']}  model: {result['model'] or 'rules only'}  "

@@ -10,6 +10,7 @@ the verb that follows).
 from __future__ import annotations
 
 import bisect
+import itertools
 
 from .engine import UnitAnalysis
 from .rules import TYPE_IDS
@@ -30,27 +31,44 @@ def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
             seq = [t.lemma for t in tokens[max(0, first - WINDOW):last + WINDOW + 1]]
             for a in seq:
                 feats["win:" + a] = 1.0
-            for a, b in zip(seq, seq[1:]):
+            for a, b in itertools.pairwise(seq):
                 feats[f"win2:{a}_{b}"] = 1.0
 
 
 def unit_features(ua: UnitAnalysis) -> dict[str, float]:
-    feats: dict[str, float] = {}
+    feats: dict[str, float] = {}  # (the insertion order is the order of the model's dot product: keep it)
+    _token_features(ua, feats)
+    text = ua.norm.text[:MAX_CHARS]
+    for n in CHAR_N:
+        prefix = f"ch{n}:"
+        feats.update(dict.fromkeys([prefix + text[i:i + n] for i in range(len(text) - n + 1)], 1.0))
+    _rule_features(ua, feats)
+    for name in ua.exclusions:
+        feats["X:" + name] = 1.0
+    flags = {"NHITTYPES": float(len(ua.hits)), "OBL": float(bool(ua.obligation)),
+             "DIG": float(bool(ua.digital_evidence)), "HAS_CONTEXT": float(bool(ua.context))}
+    feats.update({k: v for k, v in flags.items() if v})
+    return feats
+
+
+def _token_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+    """Lemmas and lemma bigrams of the unit, the lemmas around its keyword hits, the lemmas of its lead-in."""
     if ua.analysis is not None:
         lemmas = [t.lemma for t in ua.analysis.tokens if t.pos not in ("補助記号", "空白")]
         for a in lemmas:
             feats["w:" + a] = 1.0
-        for a, b in zip(lemmas, lemmas[1:]):
+        for a, b in itertools.pairwise(lemmas):
             feats[f"w2:{a}_{b}"] = 1.0
         _window_features(ua, feats)
     if ua.context_analysis is not None:
         for t in ua.context_analysis.tokens:
             if t.pos not in ("補助記号", "空白"):
                 feats["c:" + t.lemma] = 1.0
-    text = ua.norm.text[:MAX_CHARS]
-    for n in CHAR_N:
-        prefix = f"ch{n}:"
-        feats.update(dict.fromkeys([prefix + text[i:i + n] for i in range(len(text) - n + 1)], 1.0))
+
+
+def _rule_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+    """Per type: the rule score, each rule's score, whether a net word occurs (outside （…） or not) and
+    whether it does with no rule firing."""
     for tid in TYPE_IDS:
         score = ua.rule_score(tid)
         if score:
@@ -65,14 +83,3 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
                 feats["NORULE:" + tid] = 1.0
     for tid in ua.context_net:
         feats["CN:" + tid] = 1.0
-    for name in ua.exclusions:
-        feats["X:" + name] = 1.0
-    if ua.hits:
-        feats["NHITTYPES"] = float(len(ua.hits))
-    if ua.obligation:
-        feats["OBL"] = 1.0
-    if ua.digital_evidence:
-        feats["DIG"] = 1.0
-    if ua.context:
-        feats["HAS_CONTEXT"] = 1.0
-    return feats

@@ -12,21 +12,24 @@ normalised text (NFKC, 漢数字 → digits) for things tokens do not help with.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .. import project_dir
 from ..analog_types import TYPE_IDS
+from ..errors import AnalogscanError
 
 _GAP_RE = re.compile(r"~(\d*)")
 # what ``[^。]`` means in a text pattern (the normalised text has ASCII parentheses after NFKC)
 _IN_SENTENCE = "(?:[（(][^（）()]*[）)]|[^。（）()])"
 
 
-class RuleError(ValueError):
+class RuleError(AnalogscanError, ValueError):
     """A rule file that does not validate; the message names the file and the rule."""
 
 
@@ -145,42 +148,54 @@ def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
     rules: list[Rule] = []
     seen: set[str] = set()
     for i, r in enumerate(data.get("rules", [])):
-        where = f"{path.name}: rule #{i + 1} ({r.get('id', '?')})"
-        unknown = set(r) - _RULE_KEYS
-        if unknown:
-            raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
-        rid = r.get("id", "")
-        if not rid.startswith(tid + "."):
-            raise RuleError(f"{where}: rule id must start with '{tid}.'")
-        if rid in seen:
-            raise RuleError(f"{where}: duplicate rule id")
-        seen.add(rid)
-        weight = r.get("weight")
-        if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-            raise RuleError(f"{where}: weight must be a number in (0, 1]")
-        patterns = _re_list(r.get("patterns"), where, lemma=True)
-        text_patterns = _re_list(r.get("text_patterns"), where, lemma=False)
-        if not patterns and not text_patterns:
-            raise RuleError(f"{where}: needs patterns or text_patterns")
-        boosts = []
-        for b in r.get("boost", []):
-            if b.get("where", "both") not in ("unit", "context", "both"):
-                raise RuleError(f"{where}: boost.where must be unit, context or both")
-            boosts.append(ContextCue(_re_list(b.get("patterns"), where, lemma=True),
-                                     _re_list(b.get("text_patterns"), where, lemma=False),
-                                     float(b.get("weight", 0.1)), b.get("where", "both"), b.get("name", "")))
-        ignore = r.get("ignore_exclusions", [])
-        if set(ignore) - known_exclusions:
-            raise RuleError(f"{where}: unknown exclusions {sorted(set(ignore) - known_exclusions)}")
-        rules.append(Rule(
-            id=rid, type=tid, description=r.get("description", ""), weight=float(weight),
-            patterns=patterns, text_patterns=text_patterns,
-            require_any=_re_list(r.get("require_any"), where, lemma=True),
-            require_text_any=_re_list(r.get("require_text_any"), where, lemma=False),
-            exclude_any=_re_list(r.get("exclude_any"), where, lemma=True),
-            exclude_text_any=_re_list(r.get("exclude_text_any"), where, lemma=False),
-            boosts=boosts, ignore_exclusions=list(ignore), outside_parens=bool(r.get("outside_parens", True)),
-        ))
+        rule = _load_rule(r, f"{path.name}: rule #{i + 1} ({r.get('id', '?')})", tid, known_exclusions)
+        if rule.id in seen:
+            raise RuleError(f"{path.name}: rule #{i + 1} ({rule.id}): duplicate rule id")
+        seen.add(rule.id)
+        rules.append(rule)
+    net, not_after = _load_net(path, t)
+    return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
+                   net=net, rules=rules, net_re=_net_re([(n, not_after.get(n)) for n in net]),
+                   net_not_after=dict(not_after))
+
+
+def _load_rule(r: dict[str, Any], where: str, tid: str, known_exclusions: set[str]) -> Rule:
+    unknown = set(r) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
+    rid = r.get("id", "")
+    if not rid.startswith(tid + "."):
+        raise RuleError(f"{where}: rule id must start with '{tid}.'")
+    weight = r.get("weight")
+    if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+        raise RuleError(f"{where}: weight must be a number in (0, 1]")
+    patterns = _re_list(r.get("patterns"), where, lemma=True)
+    text_patterns = _re_list(r.get("text_patterns"), where, lemma=False)
+    if not patterns and not text_patterns:
+        raise RuleError(f"{where}: needs patterns or text_patterns")
+    boosts = [_load_boost(b, where) for b in r.get("boost", [])]
+    ignore = r.get("ignore_exclusions", [])
+    if set(ignore) - known_exclusions:
+        raise RuleError(f"{where}: unknown exclusions {sorted(set(ignore) - known_exclusions)}")
+    return Rule(
+        id=rid, type=tid, description=r.get("description", ""), weight=float(weight),
+        patterns=patterns, text_patterns=text_patterns,
+        require_any=_re_list(r.get("require_any"), where, lemma=True),
+        require_text_any=_re_list(r.get("require_text_any"), where, lemma=False),
+        exclude_any=_re_list(r.get("exclude_any"), where, lemma=True),
+        exclude_text_any=_re_list(r.get("exclude_text_any"), where, lemma=False),
+        boosts=boosts, ignore_exclusions=list(ignore), outside_parens=bool(r.get("outside_parens", True)),
+    )
+
+
+def _load_boost(b: dict[str, Any], where: str) -> ContextCue:
+    if b.get("where", "both") not in ("unit", "context", "both"):
+        raise RuleError(f"{where}: boost.where must be unit, context or both")
+    return ContextCue(_re_list(b.get("patterns"), where, lemma=True), _re_list(b.get("text_patterns"), where, lemma=False),
+                      float(b.get("weight", 0.1)), b.get("where", "both"), b.get("name", ""))
+
+
+def _load_net(path: Path, t: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     net = t.get("net", [])
     if not net or not all(isinstance(n, str) and n for n in net):
         raise RuleError(f"{path.name}: type.net must be a non-empty list of words")
@@ -192,9 +207,7 @@ def _load_type(path: Path, known_exclusions: set[str]) -> TypeDef:
             re.compile(_net_word_re(word, before))
         except re.error as exc:  # a lookbehind must have a fixed width
             raise RuleError(f"{path.name}: net_not_after {word!r}: bad pattern {before!r}: {exc}") from None
-    return TypeDef(id=tid, name=t.get("name", ""), label=t.get("label", ""), definition=t.get("definition", ""),
-                   net=net, rules=rules, net_re=_net_re([(n, not_after.get(n)) for n in net]),
-                   net_not_after=dict(not_after))
+    return net, not_after
 
 
 def _net_word_re(word: str, not_after: str | None) -> str:
@@ -211,11 +224,9 @@ def _net_re(words: list[tuple[str, str | None]]) -> re.Pattern[str]:
 def load_rules(rules_dir: Path | None = None) -> RuleSet:
     """Load and validate every rule file once per process."""
     rules_dir = rules_dir or project_dir("rules")
-    digest = hashlib.sha256()
     common_path = rules_dir / "common.toml"
     with open(common_path, "rb") as fh:
         raw = fh.read()
-    digest.update(raw)
     common = tomllib.loads(raw.decode("utf-8"))
     exclusions = {name: _re_list(spec.get("text_patterns"), f"common.toml: exclusion {name}", lemma=False)
                   for name, spec in common.get("exclusions", {}).items()}
@@ -228,7 +239,6 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
                for p in spec.get("text_patterns", [])]
     types: dict[str, TypeDef] = {}
     for path in sorted((rules_dir / "types").glob("*.toml")):
-        digest.update(path.read_bytes())
         td = _load_type(path, set(exclusions))
         if td.id in types:
             raise RuleError(f"{path.name}: type {td.id} defined twice")
@@ -238,4 +248,40 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
         raise RuleError(f"rules/types: no rule file for {sorted(missing)}")
     ordered = {tid: types[tid] for tid in TYPE_IDS}
     net_re = _net_re([(n, t.net_not_after.get(n)) for t in ordered.values() for n in t.net])
-    return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, digest.hexdigest()[:16])
+    version = content_version(ordered, exclusions, context_exclusions, obligation, digital)
+    return RuleSet(ordered, exclusions, context_exclusions, obligation, digital, net_re, version)
+
+
+def _patterns(patterns: list[re.Pattern[str]]) -> list[str]:
+    return [p.pattern for p in patterns]
+
+
+def _cue(cue: ContextCue) -> dict[str, object]:
+    return {"lemma": _patterns(cue.lemma), "text": _patterns(cue.text), "weight": cue.weight, "where": cue.where,
+            "name": cue.name}
+
+
+def _rule(rule: Rule) -> dict[str, object]:
+    return {"id": rule.id, "type": rule.type, "weight": rule.weight, "patterns": _patterns(rule.patterns),
+            "text_patterns": _patterns(rule.text_patterns), "require_any": _patterns(rule.require_any),
+            "require_text_any": _patterns(rule.require_text_any), "exclude_any": _patterns(rule.exclude_any),
+            "exclude_text_any": _patterns(rule.exclude_text_any), "boosts": [_cue(c) for c in rule.boosts],
+            "ignore_exclusions": sorted(rule.ignore_exclusions), "outside_parens": rule.outside_parens}
+
+
+def content_version(types: dict[str, TypeDef], exclusions: dict[str, list[re.Pattern[str]]],
+                    context_exclusions: set[str], obligation: ContextCue,
+                    digital: list[tuple[str, re.Pattern[str]]]) -> str:
+    """A hash of what the compiled rules decide with — ids, net words, compiled patterns, weights, cues —
+    and not of the files' bytes: a comment, a description or other formatting leaves it unchanged,
+    so a model stays usable until the rules really change."""
+    content = {
+        "types": {tid: {"net": list(t.net), "net_not_after": dict(sorted(t.net_not_after.items())),
+                        "rules": [_rule(r) for r in t.rules]} for tid, t in types.items()},
+        "exclusions": {name: _patterns(ps) for name, ps in sorted(exclusions.items())},
+        "context_exclusions": sorted(context_exclusions),
+        "obligation": _cue(obligation),
+        "digital": [[name, p.pattern] for name, p in digital],
+    }
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

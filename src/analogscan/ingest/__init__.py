@@ -51,7 +51,7 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
         raise ReadError(source, str(exc)) from None
     try:
         fmt = sniff(text, source)
-    except Exception as exc:  # never expected; still one line for this file, never a crashed run
+    except Exception as exc:  # noqa: BLE001 - never expected; still one line for this file, never a crashed run
         raise ReadError(source, f"cannot tell the format: {type(exc).__name__}: {exc}") from None
     if fmt is None:
         raise ReadError(source, "unknown format (not Reiki-Base, D1-Law, e-Gov XML, JSONL or 例規 plain text)")
@@ -59,7 +59,7 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
         docs = READERS[fmt](text, source, doc_id)
     except ReadError:
         raise
-    except Exception as exc:  # a reader's parse failure becomes one line, never a traceback
+    except Exception as exc:  # noqa: BLE001 - a reader's parse failure becomes one line, never a traceback
         raise ReadError(source, f"cannot parse as {fmt}: {type(exc).__name__}: {exc}") from None
     if not any(d.units for d in docs):
         raise ReadError(source, f"no provision text found (read as {fmt})")

@@ -135,25 +135,7 @@ class _Reader:
         ident = el.get("id") or ""
         path = ident.split(":")[5] if ident.count(":") >= 6 else ""
         article, paragraph, item, subs = parse_path(path)
-        if text in ("目次", "目　次"):
-            self.mode = "toc"
-            return
-        if self.mode == "toc" and is_toc_entry(text):
-            return
-        level = heading_level(text)
-        if level is not None and not item:
-            self.mode, self.table, self.caption, self.article = "", None, "", ""
-            self.b.heading(text, level=level)
-            return
-        name = table_name(text)
-        if name is not None and not article:
-            self.mode, self.table, self.table_notes, self.caption, self.article = "", name, 0, "", ""
-            self.b.heading(text, level=0)
-            return
-        if re.match(r"^(?:別記)?様式", text) and not article:
-            self.mode = "form"
-            return
-        if self.mode == "form":
+        if self._structure_line(text, article, item):
             return
         self.mode = ""
         stripped, notes = strip_amendment_notes(text)
@@ -165,6 +147,32 @@ class _Reader:
             self.b.caption(text)
             self.caption, self.pending_caption = text, True
             return
+        self._provision_line(text, article, paragraph, item, subs)
+
+    def _structure_line(self, text: str, article: str, item: str) -> bool:
+        """目次, headings, 別表 titles and 様式 (True: the line was one of them, or is skipped with them)."""
+        if text in ("目次", "目　次"):
+            self.mode = "toc"
+            return True
+        if self.mode == "toc" and is_toc_entry(text):
+            return True
+        level = heading_level(text)
+        if level is not None and not item:
+            self.mode, self.table, self.caption, self.article = "", None, "", ""
+            self.b.heading(text, level=level)
+            return True
+        name = table_name(text)
+        if name is not None and not article:
+            self.mode, self.table, self.table_notes, self.caption, self.article = "", name, 0, "", ""
+            self.b.heading(text, level=0)
+            return True
+        if re.match(r"^(?:別記)?様式", text) and not article:
+            self.mode = "form"
+            return True
+        return self.mode == "form"
+
+    def _provision_line(self, text: str, article: str, paragraph: str, item: str, subs: list[int]) -> None:
+        """A 条・項・号 line (or a 別表's 備考 line): its unit, opening the article when it starts one."""
         label, body = split_label(text)
         body, notes = unit_text(self.b, body)
         if self.table is not None:

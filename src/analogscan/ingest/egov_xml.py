@@ -123,16 +123,25 @@ def _lines(el: etree._Element) -> list[str]:
         t = _text(el).strip()
         return [t] if t else []
     if tag == "TableStruct":
-        out = []
-        for c in el:
-            if c.tag == "Table":
-                out += _table_rows(c)
-            elif isinstance(c.tag, str):  # TableStructTitle, Remarks
-                out += _lines(c)
-        return out
+        return _table_struct_lines(el)
     if tag == "Column" or tag.endswith("Sentence"):
         t = _sentences(el) if tag != "Column" else _text(el).strip()
         return [t] if t else []
+    return _block_lines(el)
+
+
+def _table_struct_lines(el: etree._Element) -> list[str]:
+    rows: list[str] = []
+    for c in el:
+        if c.tag == "Table":
+            rows += _table_rows(c)
+        elif isinstance(c.tag, str):  # TableStructTitle, Remarks
+            rows += _lines(c)
+    return rows
+
+
+def _block_lines(el: etree._Element) -> list[str]:
+    """A block's title (or its own sentence) as its first line, then its children's lines."""
     title = ""
     out: list[str] = []
     own = ""
@@ -154,6 +163,27 @@ def _lines(el: etree._Element) -> list[str]:
     if not out and not head and len(el) == 0 and el.text and el.text.strip():
         return [el.text.strip()]
     return ([head] if head else []) + out
+
+
+def _paragraph_parts(p: etree._Element) -> tuple[str, str, str, list[str], bool]:
+    """A 項's shown number, caption, own sentence, further lines (List, FigStruct, AmendProvision) and
+    whether it has Items or TableStructs (they need this 項's citation as a name base)."""
+    shown = caption = own = ""
+    extra: list[str] = []
+    nested = False
+    for c in p:
+        tag = c.tag
+        if tag == "ParagraphSentence":
+            own = _sentences(c)
+        elif tag == "ParagraphNum":
+            shown = _text(c).strip()
+        elif tag == "ParagraphCaption":
+            caption = _text(c).strip()
+        elif tag == "Item" or tag == "TableStruct":
+            nested = True
+        elif isinstance(tag, str):
+            extra += _lines(c)
+    return shown, caption, own, extra, nested
 
 
 def _article_number(article: etree._Element) -> str:
@@ -249,21 +279,7 @@ class _Walker:
         self.article_no = None
 
     def paragraph(self, p: etree._Element) -> None:
-        shown = caption = own = ""
-        extra: list[str] = []
-        nested = False  # any Item or TableStruct (they need this 項's citation as a name base)
-        for c in p:
-            tag = c.tag
-            if tag == "ParagraphSentence":
-                own = _sentences(c)
-            elif tag == "ParagraphNum":
-                shown = _text(c).strip()
-            elif tag == "ParagraphCaption":
-                caption = _text(c).strip()
-            elif tag == "Item" or tag == "TableStruct":
-                nested = True
-            elif isinstance(tag, str):
-                extra += _lines(c)  # List, FigStruct, AmendProvision: more lines of this 項
+        shown, caption, own, extra, nested = _paragraph_parts(p)
         num = (p.get("Num") or "").replace("_", "の")
         number = None if not shown and num in ("", "1") else (num or shown)
         if caption:
@@ -386,7 +402,7 @@ class _Walker:
         self.b.heading(_titled(title, related) or "別表", level)
         name = _table_name(title)
         if prefix:  # 「附則別表第一」 in 附則（…）: 「附則（…）別表第1」
-            name = prefix + (name[2:] if name.startswith("附則") else name)
+            name = prefix + (name.removeprefix("附則"))
         for c in ap:
             tag = c.tag
             if not isinstance(tag, str) or tag.endswith("Title") or tag == "RelatedArticleNum":
@@ -465,7 +481,7 @@ def read_law(law: etree._Element, source: str, doc_id: str) -> Document:
 
 # e-Gov XML has no document type declaration; one with an internal subset or an external DTD
 # is refused before parsing, so entity bombs and external entities never reach the parser.
-_DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\b", re.I)
+_DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\b", re.IGNORECASE)
 
 
 def parse(data: bytes, source: str) -> etree._Element:

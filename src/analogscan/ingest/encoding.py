@@ -47,6 +47,22 @@ def _cut_utf8(data: bytes, exc: UnicodeDecodeError) -> bool:
     return True
 
 
+def _decode_japanese(data: bytes) -> tuple[str, str] | None:
+    """CP932 or EUC-JP. EUC-JP bytes often also decode as CP932 (as half-width kana and private-use
+    characters), so when both succeed the one with fewer such characters wins; a tie keeps CP932."""
+    trials = []
+    for enc in ("cp932", "euc_jp"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        trials.append((len(_SUSPICIOUS_RE.findall(text)), enc, text))
+    if not trials:
+        return None
+    _, enc, text = min(trials, key=lambda t: t[0])
+    return text, enc
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raises DecodeError for binary data or text in no Japanese encoding."""
     if data.startswith(codecs.BOM_UTF8):
@@ -64,18 +80,9 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         if _cut_utf8(data, exc):
             raise DecodeError("truncated file: it ends in the middle of a UTF-8 character") from None
-    # EUC-JP bytes often also decode as CP932 (as half-width kana and private-use characters),
-    # so when both succeed the one with fewer such characters wins; a tie keeps CP932.
-    trials = []
-    for enc in ("cp932", "euc_jp"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        trials.append((len(_SUSPICIOUS_RE.findall(text)), enc, text))
-    if trials:
-        _, enc, text = min(trials, key=lambda t: t[0])
-        return text, enc
+    japanese = _decode_japanese(data)
+    if japanese is not None:
+        return japanese
     best = from_bytes(data, cp_isolation=list(_CANDIDATES)).best()
     if best is None:
         raise DecodeError("not decodable as UTF-8, CP932 (Shift_JIS) or EUC-JP")

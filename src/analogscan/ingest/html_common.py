@@ -17,7 +17,7 @@ from ..model import Unit
 from .builder import DocumentBuilder, strip_amendment_notes
 from .numbers import AIUEO, IROHA, canonical_number
 
-_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.DOTALL)
 _DROP_TAGS = ("script", "style", "noscript", "rt", "rp", "template")
 # Control characters survive lxml's HTML parser but are refused when text is set on the tree (as
 # drop_tree does), which failed a whole page; they are never content, so they become spaces.

@@ -77,6 +77,21 @@ class _UnitGroup:
         return self.doc
 
 
+def _object(line: str, n: int, source: str) -> dict[str, Any]:
+    """Line ``n`` as a JSON object with a "text" string, else a ReadError naming the line."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ReadError(source, f"line {n}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ReadError(source, f"line {n}: JSON nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise ReadError(source, f"line {n}: expected a JSON object, got {type(obj).__name__}")
+    if not isinstance(obj.get("text"), str):
+        raise ReadError(source, f'line {n}: object has no "text" string')
+    return obj
+
+
 def read(text: str, source: str, doc_id: str) -> list[Document]:
     docs: list[Document] = []
     group: _UnitGroup | None = None
@@ -84,16 +99,7 @@ def read(text: str, source: str, doc_id: str) -> list[Document]:
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReadError(source, f"line {n}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-        except RecursionError:
-            raise ReadError(source, f"line {n}: JSON nested too deeply") from None
-        if not isinstance(obj, dict):
-            raise ReadError(source, f"line {n}: expected a JSON object, got {type(obj).__name__}")
-        if not isinstance(obj.get("text"), str):
-            raise ReadError(source, f'line {n}: object has no "text" string')
+        obj = _object(line, n, source)
         if "id" in obj:
             key = (_str(obj, "source"), _str(obj, "body"), _str(obj, "title"))
             if group is None or group.key != key:

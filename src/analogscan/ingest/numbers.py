@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+from ..nlp.numbers import kanji_to_int
+
 KANJI_NUMERAL_CHARS = "〇零一二三四五六七八九十百千"
 
 # 号 labels of national laws and ordinances: 一, 二 … (kanji) or (1), （１）, 1
@@ -14,24 +14,6 @@ ITEM_LABEL_RE = re.compile(r"^(?:[(（]\s*([0-9０-９]+)\s*[)）]|([0-9０-９]
 
 IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 AIUEO = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
-
-
-def kanji_to_int(s: str) -> int:
-    """「二十三」→23, 「百五」→105, 「一〇」→10 (positional form), 「元」→1."""
-    if s == "元":
-        return 1
-    if s and all(c in _KANJI_DIGITS for c in s):  # positional: 一〇五
-        return int("".join(str(_KANJI_DIGITS[c]) for c in s))
-    total, digit = 0, 0
-    for c in s:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c]
-        elif c in _KANJI_UNITS:
-            total += (digit or 1) * _KANJI_UNITS[c]
-            digit = 0
-        else:
-            raise ValueError(f"not a kanji numeral: {s!r}")
-    return total + digit
 
 
 def to_int(s: str) -> int:

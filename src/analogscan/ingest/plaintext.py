@@ -460,11 +460,10 @@ class _Parser:
             self.form = True
             self.b.line(s)
             return
-        if m := HEADING_RE.match(s):
-            if "。" not in s:
-                self.close_block()
-                self.b.heading(s, _HEADING_LEVEL[m.group(1)])
-                return
+        if (m := HEADING_RE.match(s)) and "。" not in s:
+            self.close_block()
+            self.b.heading(s, _HEADING_LEVEL[m.group(1)])
+            return
         if CAPTION_RE.match(s) and _balance(s) == 0 and not PAREN_NUM_RE.match(s) \
                 and not PAREN_KATA_RE.match(s) and not PAREN_ROMAN_RE.match(s):
             self.close_block()

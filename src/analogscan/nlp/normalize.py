@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..ingest.numbers import kanji_to_int
+from .numbers import kanji_to_int
 
 # 旧字体 seen in pre-war and early post-war laws (and some old 例規): only matching-relevant ones.
 KYUJI = str.maketrans({

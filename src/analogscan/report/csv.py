@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 from .cells import excel_safe
 from .fields import COLUMNS, row_values
 
@@ -32,5 +32,5 @@ def write_csv(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path |
     if hasattr(path_or_stream, "write"):
         _write(records, path_or_stream)  # type: ignore[arg-type]
         return
-    with atomic_writer(Path(path_or_stream), newline="") as fh:  # type: ignore[arg-type]
+    with atomic_writer(Path(path_or_stream), newline="") as fh:
         _write(records, fh)

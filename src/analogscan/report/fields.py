@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..review.identity import record_identity
-from .labels import DEFAULT_CREDIT, finding_type_label
+from ..detect.identity import record_identity
+from ..labels import DEFAULT_CREDIT, finding_type_label
 
 SEP = "、"
 

@@ -12,9 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
+from ..labels import finding_type_label
 from .fields import credit, digital_words, document_key, matched_words, review_fields, techmap_fields
-from .labels import finding_type_label
 from .spans import DIGITAL, MATCH, context_spans, segments, text_spans
 from .summary import summarize
 
@@ -62,9 +62,9 @@ def write_html(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path 
                title: str = "analogscan 点検結果") -> None:
     page = render_html(list(records), title)
     if hasattr(path_or_stream, "write"):
-        path_or_stream.write(page)  # type: ignore[union-attr]
+        path_or_stream.write(page)
         return
-    with atomic_writer(Path(path_or_stream)) as fh:  # type: ignore[arg-type]
+    with atomic_writer(Path(path_or_stream)) as fh:
         fh.write(page)
 
 
@@ -102,8 +102,8 @@ def render_html(recs: list[Mapping[str, Any]], title: str = "analogscan 点検�
 
 
 def _summary_table(rows: list[Any], total: Any) -> str:
-    out = ['<table class="sum"><thead><tr><th>類型</th><th>件数</th><th>うち電子的代替あり</th>'
-           "<th>例規数</th></tr></thead><tbody>"]
+    out = [('<table class="sum"><thead><tr><th>類型</th><th>件数</th><th>うち電子的代替あり</th>'
+           "<th>例規数</th></tr></thead><tbody>")]
     for tc in [*rows, total]:
         cls = ' class="total"' if tc is total else ""
         out.append(f"<tr{cls}><td>{escape(tc.label)}</td><td class=\"n\">{tc.count}</td>"

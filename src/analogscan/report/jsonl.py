@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
 
 
 def _write(records: Iterable[Mapping[str, Any]], fh: IO[str]) -> None:
@@ -19,5 +19,5 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path
     if hasattr(path_or_stream, "write"):
         _write(records, path_or_stream)  # type: ignore[arg-type]
         return
-    with atomic_writer(Path(path_or_stream)) as fh:  # type: ignore[arg-type]
+    with atomic_writer(Path(path_or_stream)) as fh:
         _write(records, fh)

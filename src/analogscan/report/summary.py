@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..labels import ordered_types, type_label
 from .fields import document_key
-from .labels import ordered_types, type_label
 
 
 @dataclass

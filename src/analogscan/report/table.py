@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .atomic import atomic_writer
+from ..atomic import atomic_writer
+from ..labels import finding_type_label
 from .fields import matched_words
-from .labels import finding_type_label
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
@@ -84,5 +84,5 @@ def write_table(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path
     if hasattr(path_or_stream, "write"):
         print_table(records, Console(file=path_or_stream, width=width, no_color=True), top)  # type: ignore[arg-type]
         return
-    with atomic_writer(Path(path_or_stream)) as fh:  # type: ignore[arg-type]
+    with atomic_writer(Path(path_or_stream)) as fh:
         print_table(records, Console(file=fh, width=width, no_color=True, highlight=False), top)

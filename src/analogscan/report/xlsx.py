@@ -6,7 +6,7 @@ formulas; see :mod:`.cells`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,10 +15,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .atomic import atomic_path
+from ..atomic import atomic_path
+from ..labels import TYPE_LABELS, TYPE_ORDER
 from .cells import text_format, xlsx_text
 from .fields import COLUMN_NOTES, COLUMNS, credit, display_width, row_values
-from .labels import TYPE_LABELS, TYPE_ORDER
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
@@ -34,7 +34,7 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path 
     if hasattr(path_or_stream, "write"):
         _build(recs, xlsxwriter.Workbook(path_or_stream, {"in_memory": True}))
         return
-    with atomic_path(Path(path_or_stream)) as tmp:  # type: ignore[arg-type]
+    with atomic_path(Path(path_or_stream)) as tmp:
         _build(recs, xlsxwriter.Workbook(str(tmp)))
 
 
@@ -47,7 +47,7 @@ def _build(recs: list[Mapping[str, Any]], wb: Workbook) -> None:
         wb.close()
 
 
-def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]],
+def _findings_sheet(wb: Workbook, recs: Sequence[Mapping[str, Any]],
                     row_of: Callable[[Mapping[str, Any]], dict[str, Any]] = row_values) -> None:
     """The 点検シート; ``row_of`` lets the batch workbook fill 自治体 from its own municipality names."""
     ws = wb.add_worksheet(SHEET)
@@ -71,11 +71,8 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]],
                 _write_text(ws, r, col, rec, wrap, red, red_cell)
             elif name == "確信度":
                 ws.write_number(r, col, value, score)
-            elif name in ("判定", "見直し方針"):
-                if value:  # a decision carried from the review store (staff text: never a formula)
-                    ws.write_string(r, col, xlsx_text(value), entry)
-                else:
-                    ws.write_blank(r, col, None, entry)
+            elif name in ("判定", "見直し方針"):  # a decision carried from the review store (never a formula)
+                _write_entry(ws, r, col, value, entry)
             else:
                 ws.write_string(r, col, xlsx_text(str(value)), cell)
             if name != "条文":
@@ -90,6 +87,14 @@ def _findings_sheet(wb: Workbook, recs: list[Mapping[str, Any]],
             "validate": "list", "source": VERDICTS,
             "input_title": "判定", "input_message": "該当／非該当／要確認",
         })
+
+
+def _write_entry(ws: Worksheet, r: int, c: int, value: str, entry: Format) -> None:
+    """A cell staff fill in (判定, 見直し方針): the carried decision, else blank."""
+    if value:
+        ws.write_string(r, c, xlsx_text(value), entry)
+    else:
+        ws.write_blank(r, c, None, entry)
 
 
 def _write_text(ws: Worksheet, r: int, c: int, rec: Mapping[str, Any],
@@ -142,7 +147,7 @@ def _summary_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
     ws.insert_chart(1, 5, chart)
 
 
-def _legend_sheet(wb: Workbook, recs: list[Mapping[str, Any]]) -> None:
+def _legend_sheet(wb: Workbook, recs: Sequence[Mapping[str, Any]]) -> None:
     ws = wb.add_worksheet(LEGEND_SHEET)
     bold = wb.add_format({"bold": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -1,6 +1,6 @@
 """Carry the staff's earlier decisions onto new findings (``scan --review``).
 
-Works on a stream of finding records, one document's findings at a time (they arrive grouped), so it
+Works on a stream of findings (``detect.finding.Finding``), one document's findings at a time (they arrive grouped), so it
 can sit anywhere between detection and the report writers. For each finding:
 
 * **carried** — a decision exists for the same document, the same normalised unit text and the same type
@@ -11,7 +11,7 @@ can sit anywhere between detection and the report writers. For each finding:
   decision, so the finding is marked for re-review and shows the earlier decision as 前回判定.
 * **new** — neither: nothing was decided about this unit yet.
 
-Each record gains ``finding_id``, ``text_hash`` and ``review`` = {status, verdict, policy, reviewer,
+Each finding gains ``finding_id``, ``text_hash`` and ``review`` = {status, verdict, policy, reviewer,
 decided_at, citation (of the decision)}; ``status`` is carried / changed / new.
 """
 
@@ -20,62 +20,58 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from typing import Any
 
-from .identity import record_document_key, record_identity
+from ..detect.finding import Finding, ReviewNote
 from .store import Decision, ReviewStore
 
 DISMISSED = "非該当"
 
 
-def _review(status: str, d: Decision | None = None) -> dict[str, str]:
+def _review(status: str, d: Decision | None = None) -> ReviewNote:
     if d is None:
-        return {"status": status}
-    return {"status": status, "verdict": d.verdict, "policy": d.policy, "reviewer": d.reviewer,
-            "decided_at": d.decided_at, "citation": d.citation}
+        return ReviewNote(status)
+    return ReviewNote(status, d.verdict, d.policy, d.reviewer, d.decided_at, d.citation)
 
 
-def _earlier_version(rec: dict[str, Any], unmatched: list[Decision]) -> Decision | None:
+def _earlier_version(f: Finding, unmatched: list[Decision]) -> Decision | None:
     """The decision a changed unit most likely had: same type and citation, else same (unique) caption;
     the latest import first (a unit changed twice has the decision on its second text too)."""
-    same_type = sorted((d for d in unmatched if d.type == rec.get("type")), key=lambda d: -d.import_id)
-    by_citation = [d for d in same_type if d.citation == (rec.get("citation") or "")]
+    same_type = sorted((d for d in unmatched if d.type == f.type), key=lambda d: -d.import_id)
+    by_citation = [d for d in same_type if d.citation == f.citation]
     if by_citation:
         return by_citation[0]
-    caption = rec.get("caption") or ""
-    by_caption = [d for d in same_type if caption and d.caption == caption]
+    by_caption = [d for d in same_type if f.caption and d.caption == f.caption]
     latest = [d for d in by_caption if d.import_id == by_caption[0].import_id] if by_caption else []
     return latest[0] if len(latest) == 1 else None
 
 
-def _document(recs: list[dict[str, Any]], decisions: list[Decision]) -> list[dict[str, Any]]:
+def _document(findings: list[Finding], decisions: list[Decision]) -> list[Finding]:
     by_id = {d.finding_id: d for d in decisions}
-    for rec in recs:
-        _, rec["text_hash"], rec["finding_id"] = record_identity(rec)
-    matched = {rec["finding_id"] for rec in recs if rec["finding_id"] in by_id}
+    for f in findings:
+        _, f.text_hash, f.finding_id = f.identity()
+    matched = {f.finding_id for f in findings if f.finding_id in by_id}
     unmatched = [d for d in decisions if d.finding_id not in matched]
-    for rec in recs:
-        if rec["finding_id"] in by_id:
-            rec["review"] = _review("carried", by_id[rec["finding_id"]])
-        elif (earlier := _earlier_version(rec, unmatched)) is not None:
+    for f in findings:
+        if f.finding_id in by_id:
+            f.review = _review("carried", by_id[f.finding_id])
+        elif (earlier := _earlier_version(f, unmatched)) is not None:
             unmatched.remove(earlier)  # one decision is the earlier version of one finding at most
-            rec["review"] = _review("changed", earlier)
+            f.review = _review("changed", earlier)
         else:
-            rec["review"] = _review("new")
-    return recs
+            f.review = _review("new")
+    return findings
 
 
-def apply_review(records: Iterable[dict[str, Any]], store: ReviewStore, show_dismissed: bool = False,
-                 counts: Counter[str] | None = None) -> Iterator[dict[str, Any]]:
-    """The records with the earlier decisions attached; carried 非該当 left out unless ``show_dismissed``.
-
-    ``counts`` (if given) receives carried / hidden / changed / new tallies.
-    """
+def apply_review(findings: Iterable[Finding], store: ReviewStore, show_dismissed: bool = False,
+                 counts: Counter[str] | None = None) -> Iterator[Finding]:
+    """The findings with the earlier decisions attached (``finding_id``, ``text_hash``, ``review``); carried
+    非該当 left out unless ``show_dismissed``. ``counts`` (if given) receives carried / hidden / changed / new
+    tallies."""
     counts = counts if counts is not None else Counter()
-    for doc_key, group in groupby(records, key=record_document_key):
-        for rec in _document(list(group), store.for_document(doc_key)):
-            review = rec["review"]
-            dismissed = review["status"] == "carried" and review["verdict"] == DISMISSED
-            counts["hidden" if dismissed and not show_dismissed else review["status"]] += 1
+    for doc_key, group in groupby(findings, key=Finding.document_key):
+        for f in _document(list(group), store.for_document(doc_key)):
+            assert f.review is not None
+            dismissed = f.review.status == "carried" and f.review.verdict == DISMISSED
+            counts["hidden" if dismissed and not show_dismissed else f.review.status] += 1
             if show_dismissed or not dismissed:
-                yield rec
+                yield f

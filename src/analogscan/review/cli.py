@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from typing import Any
 
 import click
 
 from ..console import echo_error
+from ..errors import EXIT_SOME_FAILED, EXIT_USAGE
 from ..model import ReadError
 from .store import ReviewStore
 
 DEFAULT_STORE = "review.sqlite"
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, type=click.Path(dir_okay=False),
                             help="The review store (SQLite).")

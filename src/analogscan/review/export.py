@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analog_types import FINDING_TYPE_IDS, TYPE_IDS, UNSPECIFIED
-from ..report.atomic import atomic_writer
+from ..atomic import atomic_writer
 from .store import Decision
 
 UNSURE = "要確認"

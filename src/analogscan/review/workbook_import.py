@@ -21,9 +21,9 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..analog_types import FINDING_TYPE_IDS, TYPE_LABELS, UNSPECIFIED, UNSPECIFIED_LABEL
+from ..detect.identity import document_key, finding_id, unit_text_hash
 from ..model import ReadError
 from ..report.fields import COLUMNS
-from .identity import document_key, finding_id, unit_text_hash
 from .store import Decision, ImportInfo
 
 SHEET = "点検シート"
@@ -141,7 +141,7 @@ def read_workbook(path: str | Path, now: dt.datetime | None = None) -> WorkbookD
             source=str(path), sha256=hashlib.sha256(data).hexdigest(),
             modified_by=_text(props.lastModifiedBy or props.creator or ""),
             modified_at=_when(modified) if modified else "",
-            imported_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat())
+            imported_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat())
         found = _find_sheet(wb)
         if found is None:
             raise ReadError(str(path), f"no {SHEET} with a 判定 column and finding_id or 条文 columns")

@@ -11,11 +11,12 @@ from typing import Any
 
 from .. import project_dir
 from ..analog_types import TYPE_IDS
+from ..errors import AnalogscanError
 
 PHASE_SOURCES = ("official", "agency_text", "analogscan_summary")
 
 
-class TechmapDataError(ValueError):
+class TechmapDataError(AnalogscanError, ValueError):
     """rules/techmap is missing, malformed, or refers to rows/categories/types that do not exist."""
 
 

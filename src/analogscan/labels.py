@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..analog_types import FINDING_TYPE_IDS as TYPE_ORDER
-from ..analog_types import FINDING_TYPE_LABELS as TYPE_LABELS
+from .analog_types import FINDING_TYPE_IDS as TYPE_ORDER
+from .analog_types import FINDING_TYPE_LABELS as TYPE_LABELS
 
 # Used only when no record carries techmap.credit (the Digital Agency terms require a credit line
 # and a note that the data was edited).

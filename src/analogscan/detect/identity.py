@@ -42,16 +42,22 @@ def finding_id(doc_key: str, text_hash: str, type_id: str) -> str:
     return _digest(doc_key, text_hash, type_id)
 
 
+def identity(doc_key: str, text: str, context: str, type_id: str,
+             text_hash: str | None = None) -> tuple[str, str, str]:
+    """(document key, text hash, finding id) of a finding (a text hash already computed is reused:
+    normalising the unit again would give the same)."""
+    text_hash = text_hash or unit_text_hash(text, context)
+    return doc_key, text_hash, finding_id(doc_key, text_hash, type_id)
+
+
 def record_document_key(rec: Mapping[str, Any]) -> str:
-    """The document key of a finding; in a batch the municipality's name (what its 点検シート shows as
-    自治体) stands for the body the document names."""
+    """The document key of a finding record; in a batch the municipality's name (what its 点検シート shows
+    as 自治体) stands for the body the document names (``Finding.document_key`` for a Finding)."""
     body = rec.get("municipality") or rec.get("body") or ""
     return document_key(body, rec.get("title") or "", rec.get("source") or "")
 
 
 def record_identity(rec: Mapping[str, Any]) -> tuple[str, str, str]:
-    """(document key, text hash, finding id) of a finding record (the text hash ``apply_review`` attached,
-    if any, is reused: normalising the unit again would give the same)."""
-    key = record_document_key(rec)
-    text_hash = rec.get("text_hash") or unit_text_hash(rec.get("text") or "", rec.get("context") or "")
-    return key, text_hash, finding_id(key, text_hash, rec.get("type") or "")
+    """``identity`` of a finding record (a JSONL line, a report row's source)."""
+    return identity(record_document_key(rec), rec.get("text") or "", rec.get("context") or "", rec.get("type") or "",
+                    rec.get("text_hash"))

@@ -36,8 +36,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_writer(target: Path, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
     """A text file handle whose content appears at ``target`` only when the block succeeds."""
-    with atomic_path(target) as tmp:
-        with open(tmp, "w", encoding=encoding, newline=newline) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+    with atomic_path(target) as tmp, open(tmp, "w", encoding=encoding, newline=newline) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
