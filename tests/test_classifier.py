@@ -19,10 +19,10 @@ from analogscan.detect.classifier import (
     domain_features,
     load_default_model,
 )
-from analogscan.detect.thresholds import DomainThresholds, Thresholds
 from analogscan.detect.detector import Detector
 from analogscan.detect.metrics import LabelledUnit, Scores, read_labels
 from analogscan.detect.rules import TYPE_IDS, load_rules
+from analogscan.detect.thresholds import DomainThresholds, Thresholds
 from analogscan.detect.train import train
 
 # Real wordings (shortened) with labels that follow the annotation guide; two groups per type so

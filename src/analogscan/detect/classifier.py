@@ -137,14 +137,13 @@ class LinearTypeModel:
             "vocabulary": vocab,
             **self.meta,
         }
-        with atomic_path(directory / "coef.npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, coef=self.coef.astype(np.float32))
+        with atomic_path(directory / "coef.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, coef=self.coef.astype(np.float32))
         with atomic_path(directory / "model.json") as tmp:
             tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, rules_version: str | None = None) -> "LinearTypeModel":
+    def load(cls, directory: Path, rules_version: str | None = None) -> LinearTypeModel:
         try:
             meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
             with np.load(directory / "coef.npz", allow_pickle=False) as npz:

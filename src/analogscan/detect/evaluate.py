@@ -86,12 +86,61 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
     }
 
 
-def print_evaluation(result: dict[str, Any], figures: str = "analogscan") -> None:
-    """Print each domain's table, 例規 first. ``figures`` names what the P/R/F1 columns are."""
-    from rich.console import Console
+def _row(table: Any, name: str, n: str, thr: str, a: dict, b: dict) -> None:
+    table.add_row(name, n, thr, str(a.get("tp", "")), str(a.get("fp", "")), str(a.get("fn", "")),
+                  f"{a['precision']:.3f}", f"{a['recall']:.3f}", f"{a['f1']:.3f}",
+                  f"{b['precision']:.3f}", f"{b['recall']:.3f}", f"{b['f1']:.3f}", f"{a['f1'] - b['f1']:+.3f}")
+
+
+def _domain_table(r: dict[str, Any], title: str) -> Any:
     from rich.table import Table
 
     from ..labels import type_label
+
+    table = Table(title=title)
+    for col in ("type", "n", "thr", "TP", "FP", "FN", "P", "R", "F1", "net P", "net R", "net F1", "ΔF1"):
+        table.add_column(col, justify="left" if col == "type" else "right")
+    tool, net = r["cv"], r["keyword_net"]
+    for t in TYPE_IDS:
+        _row(table, f"{t} ({type_label(t)})", str(r["positives"][t]), f"{r['threshold'][t]:.2f}",
+             tool["per_type"][t], net["per_type"][t])
+    table.add_section()
+    _row(table, "micro", "", "", tool["micro"], net["micro"])
+    _row(table, "macro", "", "", tool["macro"], net["macro"])
+    anyt = r.get("any_threshold")
+    _row(table, "any analog type (typed + 種別要確認)", "", f"{anyt:.2f}" if anyt is not None else "",
+         tool["any_type"], net["any_type"])
+    return table
+
+
+def _domain_notes(r: dict[str, Any]) -> list[str]:
+    """The lines under a domain's table: 種別要確認, the net's recall, the reliability table, 電子的代替."""
+    lines = []
+    u = r["cv"].get("unspecified")
+    if u and u["tp"] + u["fp"]:
+        lines.append(f"  種別要確認 (analog, type uncertain; counted for 'any analog type' only): "
+                     f"{u['tp'] + u['fp']} units, {u['tp']} of them analog (P {u['precision']:.3f})")
+    nr, nrr = r["net_recall"], r["net_recall_random_sample"]
+    if nr["positives"]:
+        line = f"  candidate net recall on positives: {nr['in_net']}/{nr['positives']} = {nr['recall']:.3f}"
+        if nrr["positives"]:
+            line += f"; on the random sample's positives: {nrr['in_net']}/{nrr['positives']} = {nrr['recall']:.3f}"
+        lines.append(line)
+    cal = r["calibration"]
+    if cal["findings"]:
+        bins = "  ".join(f"{b['bin']}: {b['right']}/{b['findings']}" for b in cal["bins"] if b["findings"])
+        lines.append(f"  確信度 reliability (findings right / findings per score bin): {bins}")
+        lines.append(f"  expected calibration error {cal['ece']:.3f}; findings shown as 1.00: {cal['shown_as_1.00']}")
+    dg = r.get("digital_alternative")
+    if dg and dg["tp"] + dg["fp"] + dg["fn"]:
+        lines.append(f"  電子的代替 (on the {dg['tp'] + dg['fp'] + dg['fn'] + dg['tn']} labelled-positive units): "
+                     f"P {dg['precision']:.3f} R {dg['recall']:.3f} F1 {dg['f1']:.3f}")
+    return lines
+
+
+def print_evaluation(result: dict[str, Any], figures: str = "analogscan") -> None:
+    """Print each domain's table, 例規 first. ``figures`` names what the P/R/F1 columns are."""
+    from rich.console import Console
 
     console = Console(width=max(Console().width, 150))
     console.print(f"labelled units: {result['units']}  model: {result['model'] or 'rules only'}  "
@@ -100,44 +149,7 @@ def print_evaluation(result: dict[str, Any], figures: str = "analogscan") -> Non
         r = result["domains"][d]
         if not r["units"]:
             continue
-        table = Table(title=f"{DOMAIN_TITLES[d]}: {r['units']} units, {r['groups']} groups, "
-                            f"{r['positive_units']} positive — {figures} vs keyword net")
-        for col in ("type", "n", "thr", "TP", "FP", "FN", "P", "R", "F1", "net P", "net R", "net F1", "ΔF1"):
-            table.add_column(col, justify="left" if col == "type" else "right")
-        tool, net = r["cv"], r["keyword_net"]
-
-        def row(name: str, n: str, thr: str, a: dict, b: dict) -> None:
-            table.add_row(name, n, thr, str(a.get("tp", "")), str(a.get("fp", "")), str(a.get("fn", "")),
-                          f"{a['precision']:.3f}", f"{a['recall']:.3f}", f"{a['f1']:.3f}",
-                          f"{b['precision']:.3f}", f"{b['recall']:.3f}", f"{b['f1']:.3f}",
-                          f"{a['f1'] - b['f1']:+.3f}")
-
-        for t in TYPE_IDS:
-            row(f"{t} ({type_label(t)})", str(r["positives"][t]), f"{r['threshold'][t]:.2f}",
-                tool["per_type"][t], net["per_type"][t])
-        table.add_section()
-        row("micro", "", "", tool["micro"], net["micro"])
-        row("macro", "", "", tool["macro"], net["macro"])
-        anyt = r.get("any_threshold")
-        row("any analog type (typed + 種別要確認)", "", f"{anyt:.2f}" if anyt is not None else "",
-            tool["any_type"], net["any_type"])
-        console.print(table)
-        u = tool.get("unspecified")
-        if u and u["tp"] + u["fp"]:
-            console.print(f"  種別要確認 (analog, type uncertain; counted for 'any analog type' only): "
-                          f"{u['tp'] + u['fp']} units, {u['tp']} of them analog (P {u['precision']:.3f})")
-        nr, nrr = r["net_recall"], r["net_recall_random_sample"]
-        if nr["positives"]:
-            line = f"  candidate net recall on positives: {nr['in_net']}/{nr['positives']} = {nr['recall']:.3f}"
-            if nrr["positives"]:
-                line += f"; on the random sample's positives: {nrr['in_net']}/{nrr['positives']} = {nrr['recall']:.3f}"
+        console.print(_domain_table(r, f"{DOMAIN_TITLES[d]}: {r['units']} units, {r['groups']} groups, "
+                                       f"{r['positive_units']} positive — {figures} vs keyword net"))
+        for line in _domain_notes(r):
             console.print(line)
-        cal = r["calibration"]
-        if cal["findings"]:
-            bins = "  ".join(f"{b['bin']}: {b['right']}/{b['findings']}" for b in cal["bins"] if b["findings"])
-            console.print(f"  確信度 reliability (findings right / findings per score bin): {bins}")
-            console.print(f"  expected calibration error {cal['ece']:.3f}; findings shown as 1.00: {cal['shown_as_1.00']}")
-        dg = r.get("digital_alternative")
-        if dg and dg["tp"] + dg["fp"] + dg["fn"]:
-            console.print(f"  電子的代替 (on the {dg['tp'] + dg['fp'] + dg['fn'] + dg['tn']} labelled-positive units): "
-                          f"P {dg['precision']:.3f} R {dg['recall']:.3f} F1 {dg['f1']:.3f}")

@@ -144,10 +144,11 @@ def _domain_thresholds(probs: np.ndarray, Y: np.ndarray, in_domain: np.ndarray, 
         use = in_domain if Y[in_domain, k].sum() >= MIN_DOMAIN_POSITIVES else fallback
         types[t] = _best_threshold(probs[use, k], Y[use, k], BETA)
     sel = np.flatnonzero(domain_all)
-    typed = (probs[sel, :len(TYPE_IDS)] >= np.array([types[t] for t in TYPE_IDS])).any(axis=1)
+    typed = np.asarray((probs[sel, :len(TYPE_IDS)] >= np.array([types[t] for t in TYPE_IDS])).any(axis=1))
     any_k = HEADS.index(ANY)
-    args = (typed, probs[sel, any_k], has_seen[sel], Y[sel, any_k])
-    return DomainThresholds(types, _recall_threshold(*args, target), _recall_threshold(*args, HIGH_RECALL_TARGET))
+    p_any, seen, y = probs[sel, any_k], has_seen[sel], Y[sel, any_k]
+    return DomainThresholds(types, _recall_threshold(typed, p_any, seen, y, target),
+                            _recall_threshold(typed, p_any, seen, y, HIGH_RECALL_TARGET))
 
 
 def net_recall(units: Sequence[LabelledUnit], analyses: Sequence[UnitAnalysis], municipal: bool,
@@ -228,7 +229,7 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
     intercept = np.zeros(len(HEADS))
     for k in range(len(HEADS)):
         coef[k], intercept[k] = _fit(X[idx], Y[idx, k], seed, weights[idx])
-    by_domain = {
+    by_domain: dict[str, dict[str, Any]] = {
         dom: {
             "units": int((municipal == (dom == "municipal")).sum()),
             "groups": len({groups[i] for i in range(len(units)) if municipal[i] == (dom == "municipal")}),
