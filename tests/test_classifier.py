@@ -179,6 +179,16 @@ def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     assert passed == {}
 
 
+def test_eval_command_with_the_shipped_model_prints_json(tmp_path) -> None:
+    labels = tmp_path / "labels.jsonl"
+    rows = [{"id": u.id, "text": u.text, "labels": u.labels, "body": u.group} for u in _units()]
+    labels.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(labels), "--json"])
+    assert result.exit_code == 0, result.output
+    cal = json.loads(result.output)["domains"]["municipal"]["calibration"]
+    assert cal["findings"] >= 8 and cal["shown_as_1.00"] == 0
+
+
 def test_eval_command_reports_tool_and_keyword_net(tmp_path) -> None:
     labels = tmp_path / "labels.jsonl"
     rows = [{"id": u.id, "text": u.text, "labels": u.labels, "body": u.group} for u in _units()]

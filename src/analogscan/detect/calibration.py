@@ -26,13 +26,14 @@ class Reliability:
 
     def add(self, gold: Iterable[str], decided: dict[str, float]) -> None:
         g = set(gold)
-        for t, score in decided.items():
+        for t, raw in decided.items():
+            score = float(raw)
             ok = bool(g) if t == UNSPECIFIED else t in g
             b = min(int(score * BINS), BINS - 1)
             self.n[b] += 1
             self.score_sum[b] += score
-            self.right[b] += ok
-            self.at_one += score >= 0.995
+            self.right[b] += int(ok)
+            self.at_one += int(score >= 0.995)
 
     @property
     def total(self) -> int:

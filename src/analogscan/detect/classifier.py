@@ -112,7 +112,7 @@ class LinearTypeModel:
             return {t: 0.0 for t in HEADS}
         z = self.decision(domain_features(unit_features(ua), municipal))
         cal = self.platt[DOMAINS.index(domain_of(municipal))]
-        return {t: platt_prob(float(z[i]), *cal[i]) for i, t in enumerate(HEADS)}
+        return {t: platt_prob(float(z[i]), *(float(v) for v in cal[i])) for i, t in enumerate(HEADS)}
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
                 municipal: bool = True, candidates: list[str] | None = None) -> dict[str, float]:
