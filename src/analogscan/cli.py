@@ -1,7 +1,8 @@
 """The ``analogscan`` command line.
 
 Exit codes: 0 all inputs read; 1 some inputs could not be read (each named on stderr, the
-rest processed); 2 usage error or nothing could be read; 130 interrupted (Ctrl-C or SIGTERM).
+rest processed); 2 usage error or nothing could be read; 3 an output could not be written (or must not
+be replaced: a device, a link), nothing written; 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations

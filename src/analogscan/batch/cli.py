@@ -65,6 +65,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
         with progress_bar(True) as progress:  # per-municipality bars and 全体, on a terminal only
             outcome = run_batch(root, outdir, settings, jobs=jobs or default_jobs(), executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
+                                on_warning=lambda line: click.echo(f"analogscan: warning: {line}", err=True),
                                 review=review if store is not None else None, limits=limits)
     finally:
         if store is not None:
