@@ -260,3 +260,22 @@ def test_a_municipality_folder_named_in_cp932_is_one_line(root: Path, tmp_path: 
     errors = [x for x in result.stderr.splitlines() if "error" in x]
     assert errors == [(f"analogscan: error: {root}/\\x92\\xac: folder name is not UTF-8 (its bytes are shown as "
                        "\\xNN), not read: rename it to UTF-8 to scan it")]
+
+
+def test_units_reads_each_file_within_the_time_limit(book: Path, monkeypatch) -> None:
+    from analogscan import ingest
+    from analogscan.ingest import plaintext
+
+    real = plaintext.read
+
+    def slow(text, source, doc_id):
+        if "庁舎管理" in text:
+            time.sleep(3)
+        return real(text, source, doc_id)
+
+    monkeypatch.setitem(ingest.READERS, "text", slow)
+    result = CliRunner().invoke(main, ["units", str(book), "--max-seconds-per-file", "0.5"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"analogscan: error: {book / 'b.txt'}: took longer than 0.5 s to read and scan (limit; "
+                             "raise it with --max-seconds-per-file); nothing from it is reported\n")
+    assert [json.loads(x)["title"] for x in result.stdout.splitlines()] == ["見本町公告式規則"]

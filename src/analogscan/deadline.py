@@ -43,4 +43,4 @@ def time_limit(seconds: float) -> Iterator[None]:
 def too_slow(seconds: float) -> str:
     """The one-line reason for a file that hit the limit."""
     return (f"took longer than {seconds:g} s to read and scan (limit; raise it with --max-seconds-per-file); "
-            "nothing from it is reported")
+            "nothing from it is reported")  # (``units`` only reads, within the same limit)
