@@ -100,6 +100,24 @@ def test_a_full_disk_is_one_line_and_the_earlier_report_stays(book: Path, tmp_pa
     assert [p.name for p in out.iterdir()] == [name] and (out / name).read_bytes() == b"last year's report"
 
 
+def test_a_full_disk_under_the_batch_cache_is_one_line_and_the_next_run_recovers(tmp_path: Path) -> None:
+    root = tmp_path / "pref"
+    for town in ("見本町", "例示村"):
+        (root / town).mkdir(parents=True)
+        for i in range(20):
+            (root / town / f"r{i:02d}.txt").write_text(GOOD_TEXT.replace("公告式", f"第{i}公告式"), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(root), "-o", str(out), *NO_MODEL]
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK.replace("2000", "20000"), *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == EXIT_OUTPUT, proc.stderr
+    assert proc.stderr.startswith(f"analogscan: error: {out / 'cache.sqlite'}: cannot write the result cache: ")
+    assert len(proc.stderr.splitlines()) == 1 and not list(out.glob("*.damaged-*"))
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert len((out / "findings.jsonl").read_text(encoding="utf-8").splitlines()) == 40
+
+
 # ------------------------------------------------------------------ names, folders, decoding
 def test_a_name_that_is_not_utf8_is_reported_and_every_format_is_written(book: Path, tmp_path: Path) -> None:
     bad = book / os.fsdecode("規則".encode("cp932") + b".txt")

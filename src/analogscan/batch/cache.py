@@ -63,6 +63,8 @@ class ResultCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.db = self._open(path)
+            except sqlite3.OperationalError:  # a full disk, an I/O error, a read-only folder: not the file's fault
+                raise
             except sqlite3.DatabaseError as exc:  # not SQLite, a damaged page, another program's file
                 aside = _move_aside(path)
                 on_warning(f"{one_line(str(path))}: damaged result cache ({exc}) moved to {one_line(aside.name)}; "
