@@ -73,3 +73,24 @@ def test_a_store_of_another_shape_is_one_line(tmp_path: Path, good: Path) -> Non
         assert result.exit_code == 2, result.output
         assert result.stderr == (f"analogscan: error: {other}: not a review store of this analogscan "
                                  "(table imports has the columns y)\n")
+
+
+def test_a_workbook_over_the_time_limit_imports_nothing(tmp_path: Path, good: Path, monkeypatch) -> None:
+    import time
+
+    from analogscan.review import workbook_import
+
+    real = workbook_import._row
+
+    def slow(*args, **kwargs):
+        time.sleep(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workbook_import, "_row", slow)
+    store = tmp_path / "s.sqlite"
+    result = CliRunner().invoke(main, ["review", "import", str(good), "--max-seconds-per-file", "1.5",
+                                       "--store", str(store)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"analogscan: error: {good}: took longer than 1.5 s to import (limit; raise it with "
+                             "--max-seconds-per-file); nothing from it is imported\n")
+    assert not store.exists()

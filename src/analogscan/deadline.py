@@ -40,7 +40,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def too_slow(seconds: float) -> str:
-    """The one-line reason for a file that hit the limit."""
-    return (f"took longer than {seconds:g} s to read and scan (limit; raise it with --max-seconds-per-file); "
-            "nothing from it is reported")  # (``units`` only reads, within the same limit)
+def too_slow(seconds: float, work: str = "read and scan") -> str:
+    """The one-line reason for a file that hit the limit (``units`` only reads, within the same limit)."""
+    return (f"took longer than {seconds:g} s to {work} (limit; raise it with --max-seconds-per-file); "
+            "nothing from it is " + ("imported" if work == "import" else "reported"))
