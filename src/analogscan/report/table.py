@@ -14,6 +14,7 @@ from rich.text import Text
 from ..atomic import atomic_writer
 from ..labels import finding_type_label
 from .fields import matched_words
+from .order import by_score, split
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
@@ -55,13 +56,14 @@ def summary_table(records: list[Mapping[str, Any]]) -> Table:
     return table
 
 
-def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
-    best = sorted(records, key=lambda r: -float(r.get("score") or 0.0))[:top]
-    table = Table(title=f"確信度の高い順 {len(best)} 件（全 {len(records)} 件）")
+def top_table(records: list[Mapping[str, Any]], top: int, title: str = "確信度の高い順") -> Table:
+    best = by_score(records)[:top]
+    table = Table(title=f"{title} {len(best)} 件（全 {len(records)} 件）")
     fold: dict[str, Any] = {"overflow": "fold"}
-    for name, opts in (("例規名", {"max_width": 24, **fold}), ("条項", {}), ("類型", {}),
-                       ("確信度", {"justify": "right"}), ("該当語", {"max_width": 20, **fold}),
-                       ("条文", {"ratio": 1, **fold})):
+    # at 80 columns the 類型 and 確信度 columns stay whole; 例規名, 該当語 and 条文 fold
+    for name, opts in (("例規名", {"max_width": 16, "min_width": 8, **fold}), ("条項", {"max_width": 12, **fold}),
+                       ("類型", {"min_width": 8, **fold}), ("確信度", {"justify": "right", "no_wrap": True}),
+                       ("該当語", {"max_width": 12, **fold}), ("条文", {"ratio": 1, "min_width": 12, **fold})):
         table.add_column(name, **opts)
     for rec in best:
         table.add_row(Text(_printable(rec.get("title") or "")), Text(_printable(rec.get("citation") or "")),
@@ -70,12 +72,22 @@ def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
     return table
 
 
+UNTYPED_TOP = 5
+
+
 def print_table(records: Iterable[Mapping[str, Any]], console: Console | None = None, top: int = 20) -> None:
+    """Counts per type, the best typed findings, then the 種別要確認 review list (its count and best few)."""
     recs = list(records)
     console = console or Console()
     console.print(summary_table(recs))
-    if recs and top > 0:
-        console.print(top_table(recs, top))
+    typed, untyped = split(recs)
+    if typed and top > 0:
+        console.print(top_table(typed, top))
+    if untyped:
+        console.print(f"種別要確認（類型を決めきれなかった候補）: {len(untyped)} 件"
+                      + ("。出力ファイル（-o）の「種別要確認」の一覧で確認してください" if top > 0 else ""))
+        if top > 0:
+            console.print(top_table(untyped, min(top, UNTYPED_TOP), "種別要確認 確信度の高い順"))
 
 
 def write_table(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[str],
