@@ -84,8 +84,7 @@ def print_table(records: Iterable[Mapping[str, Any]], console: Console | None = 
     if typed and top > 0:
         console.print(top_table(typed, top))
     if untyped:
-        console.print(f"種別要確認（類型を決めきれなかった候補）: {len(untyped)} 件"
-                      + ("。出力ファイル（-o）の「種別要確認」の一覧で確認してください" if top > 0 else ""))
+        console.print(f"種別要確認: {len(untyped)} 件（類型を決めきれなかった候補。報告書では別の一覧）")
         if top > 0:
             console.print(top_table(untyped, min(top, UNTYPED_TOP), "種別要確認 確信度の高い順"))
 
