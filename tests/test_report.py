@@ -260,10 +260,10 @@ def test_table_summary_and_top(records: list[dict[str, Any]]) -> None:
     assert rows["実地監査"] == ["実地監査", "0", "0", "-"]
     assert rows["合計"] == ["合計", "4", "2", "0.81"]
     top = [cells(l) for l in lines if l.startswith("│ 見本市")]
-    assert [r[:4] for r in top] == [["見本市空家等対策", "第5条第1項", "目視", "0.91"],
+    assert [r[:4] for r in top] == [["見本市空家等対策条例", "第5条第1項", "目視", "0.91"],
                                     ["見本市公告式条例", "第2条第1項", "書面掲示", "0.90"]]
     assert "確信度の高い順 2 件（全 4 件）" in text
-    assert "│ 空家等に立ち │" in text and "│ 入らせ、立ち │" in text  # folds, not cut
+    assert "│ 空家等に立ち入らせ、 │" in text and "│ 立ち入らせ、その、状 │" in text  # folds, not cut
 
 
 def test_snippet_around_first_evidence(records: list[dict[str, Any]]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -84,14 +83,16 @@ def saved_at(path: Path) -> str:
 
 @pytest.fixture()
 def rule_books(tmp_path: Path, repo: Path) -> tuple[Path, Path]:
-    samples = repo / "corpora" / "samples" / "text"
+    # two pages of the bundled sample as plain text copied from a 例規集 page
+    pages = {json.loads(line)["title"]: json.loads(line)["text"].strip() + "\n" for line in
+             (repo / "corpora" / "samples" / "reiki-pages.jsonl").read_text(encoding="utf-8").splitlines()}
+    chosei, etsuran = pages["坂東市沓掛工業団地調整池管理規程"], pages["選挙人名簿の抄本の閲覧等に関する規程"]
     this_year, next_year = tmp_path / "r7", tmp_path / "r8"
     for d in (this_year, next_year):
         d.mkdir()
-        shutil.copy(samples / "excerpt-128.txt", d / "chosei.txt")
-    shutil.copy(samples / "excerpt-065.txt", this_year / "etsuran.txt")
-    (next_year / "etsuran.txt").write_text(amend((samples / "excerpt-065.txt").read_text(encoding="utf-8")),
-                                           encoding="utf-8")
+        (d / "chosei.txt").write_text(chosei, encoding="utf-8")
+    (this_year / "etsuran.txt").write_text(etsuran, encoding="utf-8")
+    (next_year / "etsuran.txt").write_text(amend(etsuran), encoding="utf-8")
     return this_year, next_year
 
 
