@@ -157,6 +157,7 @@ def test_xlsx_review_sheet(xlsx_path: Path, records: list[dict[str, Any]]) -> No
     (dv,) = ws.data_validations.dataValidation
     assert (dv.type, dv.formula1, str(dv.sqref)) == ("list", '"該当,非該当,要確認"', "Q2:Q5")
     assert ws.protection.sheet is True and ws.print_title_rows == "$1:$1"
+    assert (ws.protection.autoFilter, ws.protection.sort, ws.protection.insertRows) == (False, False, False)  # allowed
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.page_setup.fitToHeight == 0  # one page wide, as many pages down as needed
     assert [ws.cell(2, c).protection.locked for c in range(17, 22)] == [False] * 5  # 判定 … 所管課

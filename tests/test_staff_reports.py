@@ -169,6 +169,8 @@ def test_several_outputs_from_one_scan_each_with_provenance(book: Path, tmp_path
     assert list(prov) == ["analogscan", "rules", "model", "sudachi_dictionary", "options", "date", "inputs"]
     assert prov["inputs"] == 2 and prov["options"]["types"] == ["visual_inspection", "document_posting",
                                                                  "resident_staff"]
+    assert (prov["options"]["max_file_mb"], prov["options"]["max_unit_chars"], prov["options"]["review"]) == (
+        32, 50000, None)
     assert re.fullmatch(r"sudachidict_core \d+\S*", prov["sudachi_dictionary"]) and len(prov["rules"]) == 12
     assert err.splitlines()[-1] == (f"wrote {outs[0]}, {outs[1]}, {outs[2]}, {outs[3]}: {len(recs)} findings + 0 "
                                     "種別要確認 from 2 documents")

@@ -26,7 +26,7 @@ from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .ingest import read_paths
-from .ingest.limits import DEFAULT_LIMITS, Limits
+from .ingest.limits import DEFAULT_LIMITS, MIB, Limits
 from .model import Document, ReadError, unit_record
 from .review.apply import apply_review
 from .review.cli import open_review_store, review_command, review_summary
@@ -192,6 +192,8 @@ def scan(paths: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None, sett
         store.close()
     if log.documents:  # nothing is written when no input could be read
         prov = provenance(settings, log.documents)
+        prov["options"].update({"max_file_mb": limits.max_file_bytes // MIB, "max_unit_chars": limits.max_unit_chars,
+                                "review": review_store, "show_dismissed": show_dismissed})
         for target_fmt, path in targets:
             if target_fmt == "table" and not path:
                 write_report(records, "table", None, top=top)

@@ -126,8 +126,9 @@ def findings_sheet(wb: Workbook, recs: Sequence[Mapping[str, Any]], row_of: RowO
             "validate": "list", "source": VERDICTS,
             "input_title": "判定", "input_message": "該当／非該当／要確認",
         })
-    # locked: everything but the staff columns; sorting, filtering and column widths stay allowed
-    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
+    # locked: everything but the staff columns; sorting, filtering, column widths and added rows stay allowed
+    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
+                    "insert_rows": True})
     return ws
 
 
