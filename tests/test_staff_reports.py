@@ -104,6 +104,8 @@ def test_batch_rerun_keeps_the_decisions_of_its_workbook(book: Path, tmp_path: P
     code, err = run("batch", str(root.parent), "-o", str(out), "-j", "1", "--show-dismissed")
     assert code == 0, err
     assert "1 staff decisions (判定/見直し方針) imported into" in err and (out / "review.sqlite").is_file()
+    assert "作成条件　analogscan: 0.1.0　ルール: " in (out / "dashboard.html").read_text(encoding="utf-8")
+    assert (out / "errors.txt").read_text(encoding="utf-8") == ""
     ws = openpyxl.load_workbook(out / "batch.xlsx")["点検シート"]
     col = header(ws)
     assert [ws.cell(r, col["判定"]).value for r in range(2, ws.max_row + 1)
