@@ -8,6 +8,7 @@ Nothing here is committed as a binary: every file is built from a few bytes at t
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import struct
@@ -123,10 +124,11 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
     put("h26_deep_reikibase.html", '<html><body><div id="primaryInner"><div class="eline">' + "<span>" * 50_000
         + "第1条 掲示する。" + "</span>" * 50_000 + "</div></div></body></html>",
         "no provision text found (read as reikibase)")
-    page = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "katsuragi-reikibase"
-            / "k518RG00000012.html").read_bytes()
-    cut = page.index("表彰".encode(), len(page) // 2) + 2  # inside 表
-    put("h27_cut_download.html", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
+    sample = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "reiki-pages.jsonl").read_text(
+        encoding="utf-8")
+    page = json.loads(sample.splitlines()[0])["text"].encode("utf-8")
+    cut = page.index("検査".encode(), len(page) // 2) + 2  # inside 検
+    put("h27_cut_download.txt", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
     deep_json = '{"id": "x", "text": "掲示する。", "path": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     put("h28_deep_json.jsonl", deep_json, "line 1: JSON nested too deeply")
     put("h29_deep_json.dat", deep_json, UNKNOWN)  # crashed the whole run: sniffing raised RecursionError

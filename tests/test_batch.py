@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -60,11 +61,14 @@ def test_batch_writes_three_outputs_and_reports_the_broken_file(first_run) -> No
     assert {p.name for p in out.iterdir()} >= {"findings.jsonl", "batch.xlsx", "dashboard.html", CACHE_NAME}
     recs = findings(out)
     assert Counter((r["municipality"], r["type"]) for r in recs) == EXPECTED
-    # records are the scan's records plus the municipality, ordered by municipality, file, unit
-    assert [r["municipality"] for r in recs] == sorted(r["municipality"] for r in recs)
+    # records are the scan's records plus the municipality: typed by 確信度, then the 種別要確認 one
+    scores = [r["score"] for r in recs if r["type"] != "unspecified"]
+    assert scores == sorted(scores, reverse=True) and recs[-1]["type"] == "unspecified"
     kume = [r for r in recs if r["municipality"] == "久米南町"]
-    assert kume[0]["source"].endswith("m277RG00000069.html") and [r["citation"] for r in kume] == [
+    assert kume[0]["source"].endswith("m277RG00000069.html") and sorted(r["citation"] for r in kume) == [
         "第3条", "第4条", "第5条第1項", "第6条"]
+    assert all(r["provenance"]["inputs"] == recs[0]["provenance"]["inputs"] > 0 for r in recs)
+    assert (out / "errors.txt").read_text(encoding="utf-8").count("broken.html: unknown format") == 1
     rumoi = [(r["citation"], r["type"]) for r in recs if r["municipality"] == "留萌市"]
     assert len(rumoi) == 4 and all(r["format"] == "d1law" for r in recs if r["municipality"] == "留萌市")
 
@@ -73,7 +77,10 @@ def test_workbook_counts_equal_findings(first_run) -> None:
     out, _ = first_run
     recs = findings(out)
     wb = openpyxl.load_workbook(out / "batch.xlsx", data_only=True)
-    assert wb.sheetnames == ["概要", "点検シート", "横並び比較", "凡例・出典"]
+    assert wb.sheetnames == ["概要", "点検シート", "種別要確認", "集計", "技術", "横並び比較", "読めなかったファイル",
+                             "凡例・出典", "情報"]
+    unread = list(wb["読めなかったファイル"].iter_rows(values_only=True))
+    assert len(unread) == 2 and unread[1][0] == "牟岐町" and "broken.html: unknown format" in unread[1][1]
     ws = wb["概要"]
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
@@ -89,10 +96,10 @@ def test_workbook_counts_equal_findings(first_run) -> None:
     assert total[9] == 4  # four 種別要確認 findings
     assert total[0] == "合計" and total[10] == len(recs) == 21 and total[13] == FILES and total[14] == 1
     sheet = wb["点検シート"]
-    assert sheet.max_row == len(recs) + 1
+    assert sheet.max_row == 17 + 1 and wb["種別要確認"].max_row == 4 + 1  # 17 typed, 4 種別要確認, under their headers
     cols = [c.value for c in sheet[1]]
     assert cols[0] == "自治体" and "判定" in cols and "見直し方針" in cols
-    assert Counter(sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)) == Counter(
+    assert Counter(ws.cell(r, 1).value for ws in (sheet, wb["種別要確認"]) for r in range(2, ws.max_row + 1)) == Counter(
         r["municipality"] for r in recs)
     comparison = list(wb["横並び比較"].iter_rows(values_only=True))
     assert comparison[0][:5] == ("グループ", "類型", "自治体数", "電子的代替のある自治体（モデル）", "自治体")
@@ -111,7 +118,12 @@ def test_overview_has_a_native_chart(first_run) -> None:
     with zipfile.ZipFile(out / "batch.xlsx") as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
         xml = zf.read(charts[0]).decode("utf-8")
-    assert len(charts) == 1 and '<c:grouping val="stacked"/>' in xml and xml.count("<c:ser>") == 9  # eight types and 種別要確認
+    assert len(charts) == 2 and '<c:grouping val="stacked"/>' in xml and xml.count("<c:ser>") == 9  # eight types and 種別要確認
+
+
+def undated(path: Path) -> str:
+    """A findings.jsonl without the run's date (provenance)."""
+    return re.sub(r'"date": "[0-9T:-]+Z"', "", path.read_text(encoding="utf-8"))
 
 
 def test_second_run_reuses_the_cache_and_rescans_only_changed_files(first_run, prefecture: Path,
@@ -121,11 +133,11 @@ def test_second_run_reuses_the_cache_and_rescans_only_changed_files(first_run, p
     shutil.copytree(prefecture, root)
     work = tmp_path / "out"
     first = run_batch(root, work)
-    before = (work / "findings.jsonl").read_bytes()
+    before = undated(work / "findings.jsonl")
     again = run_batch(root, work)
     assert "files scanned 0, reused from cache 16" in again.stderr
     assert again.exit_code == 1 and again.stderr.count("broken.html: unknown format") == 1  # still reported
-    assert (work / "findings.jsonl").read_bytes() == before
+    assert undated(work / "findings.jsonl") == before
     assert first.exit_code == 1
     # change one file, remove another: only the changed one is scanned, the removed one is forgotten
     page = root / "高島市" / "01.txt"
@@ -150,9 +162,10 @@ def test_manifest_csv_root(prefecture: Path, first_run, tmp_path: Path) -> None:
     got = findings(tmp_path / "out")
     want = [r for r in findings(out) if r["municipality"] in ("新庄村", "久米南町")]
     assert len(got) == 8
-    strip = ("source",)  # a manifest folder path is not the folder's own name
-    assert [{k: v for k, v in r.items() if k not in strip} for r in got] == [
-        {k: v for k, v in r.items() if k not in strip} for r in want]
+    strip = ("source", "provenance")  # a manifest folder path is not the folder's own name; another run
+    key = lambda r: (r["municipality"], r["unit_id"], r["type"])
+    assert sorted(({k: v for k, v in r.items() if k not in strip} for r in got), key=key) == sorted(
+        ({k: v for k, v in r.items() if k not in strip} for r in want), key=key)
     bad = tmp_path / "bad.csv"
     bad.write_text("name,file\nx,y\n", encoding="utf-8")
     result = run_batch(bad, tmp_path / "out2")

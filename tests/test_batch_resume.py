@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -21,6 +22,11 @@ from analogscan.cli import main
 LAWS = ("343/343AC0000000098", "332/332AC1000000163", "325/325AC0000000291", "322/322AC0000000233")
 
 
+def undated(path: Path) -> bytes:
+    """findings.jsonl without the run's date (each record's provenance)."""
+    return re.sub(rb'"date": "[0-9T:-]+Z"', b"", path.read_bytes())
+
+
 @pytest.fixture(scope="module")
 def prefecture(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_prefecture(shared, tmp_path_factory.mktemp("pref") / "root")
@@ -31,13 +37,13 @@ def clean_run(prefecture: Path, tmp_path_factory: pytest.TempPathFactory) -> byt
     out = tmp_path_factory.mktemp("clean") / "out"
     result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 1, result.output
-    return (out / "findings.jsonl").read_bytes()
+    return undated(out / "findings.jsonl")
 
 
 def test_process_pool_equals_the_inline_run(prefecture: Path, clean_run: bytes, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 1 and "files scanned 16, reused from cache 0" in result.stderr
-    assert (tmp_path / "out" / "findings.jsonl").read_bytes() == clean_run
+    assert undated(tmp_path / "out" / "findings.jsonl") == clean_run
 
 
 def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: bytes, tmp_path: Path) -> None:
@@ -48,7 +54,7 @@ def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: by
                                            "--executor", "dask", "--scheduler", cluster.scheduler_address])
     assert result.exit_code == 1, result.output
     assert "21 findings, 3 groups; files scanned 16, reused from cache 0" in result.stderr
-    assert (tmp_path / "out" / "findings.jsonl").read_bytes() == clean_run
+    assert undated(tmp_path / "out" / "findings.jsonl") == clean_run
     assert (tmp_path / "out" / "batch.xlsx").exists() and (tmp_path / "out" / "dashboard.html").exists()
 
 
@@ -77,7 +83,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(shared: Path, prefecture:
 
     clean = _batch(root, tmp_path / "clean")
     assert clean.wait(timeout=300) == 1, clean.stderr.read().decode()
-    want = (tmp_path / "clean" / "findings.jsonl").read_bytes()
+    want = undated(tmp_path / "clean" / "findings.jsonl")
 
     out = tmp_path / "out"
     proc = _batch(root, out)
@@ -94,7 +100,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(shared: Path, prefecture:
     _, err = again.communicate(timeout=300)
     assert again.returncode == 1, err.decode()
     assert f"files scanned {total - done}, reused from cache {done}" in err.decode()
-    got = (out / "findings.jsonl").read_bytes()
+    got = undated(out / "findings.jsonl")
     assert got == want
     lines = got.decode("utf-8").splitlines()
     assert len(lines) == len(set(lines)) > 28

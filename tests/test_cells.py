@@ -72,7 +72,13 @@ def test_xlsx_cells_are_text_with_quote_prefix(tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as zf:
         sheets = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
         shared = zf.read("xl/sharedStrings.xml").decode("utf-8")
-    assert not any("<f>" in s or "<f " in s for s in sheets)  # no formula anywhere
+    names = sorted(n for n in zipfile.ZipFile(out).namelist() if n.startswith("xl/worksheets/sheet"))
+    assert not any("<f>" in s or "<f " in s for s in sheets[:2])  # none in 点検シート, 種別要確認
+    # the only formulas: the 集計 sheet's own counts of filled 判定
+    formulas = [f for s in sheets for f in re.findall(r"<f>(.*?)</f>", s)]
+    assert formulas and all(re.fullmatch(r"COUNTA\('[^']+'!\$[A-Z]+\$2:\$[A-Z]+\$\d+\)|B\d+-C\d+", f)
+                            for f in formulas), formulas
+    assert names[0] == "xl/worksheets/sheet1.xml"
     # the matched word is still a red run of a rich string that starts with "="
     assert re.search(r'<si><r><t[^>]*>=1\+2 </t></r><r><rPr><b/><sz val="11"/><color rgb="FFC00000"/>'
                      r'<rFont val="Calibri"/><family val="2"/><scheme val="minor"/></rPr><t>掲示</t></r>', shared)

@@ -15,7 +15,10 @@ from analogscan.cli import main
 def scan(repo: Path, out: Path, *extra: str) -> list[dict]:
     result = CliRunner().invoke(main, ["scan", str(repo / "corpora" / "samples"), "-o", str(out), *extra])
     assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(r.pop("provenance")["options"]["min_score"] == (float(extra[extra.index("--min-score") + 1])
+                                                               if "--min-score" in extra else None) for r in recs)
+    return recs
 
 
 def test_min_score_only_filters_the_decided_findings(repo: Path, tmp_path: Path) -> None:

@@ -125,7 +125,9 @@ def test_a_name_that_is_not_utf8_is_reported_and_every_format_is_written(book: P
     for fmt in ("jsonl", "csv", "xlsx", "html"):
         out = tmp_path / f"r.{fmt}"
         result = scan(str(book), "-o", str(out), *NO_MODEL)
-        assert (result.exit_code, result.stderr) == (1, f"analogscan: error: {book}/\\x8bK\\x91\\xa5.txt: {NAME_NOT_UTF8}\n")
+        error, wrote = result.stderr.splitlines()  # the error, then the one-line summary of what was written
+        assert (result.exit_code, error) == (1, f"analogscan: error: {book}/\\x8bK\\x91\\xa5.txt: {NAME_NOT_UTF8}")
+        assert wrote.startswith(f"wrote {out}: ")
         assert out.stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

@@ -195,9 +195,11 @@ def test_untyped_findings_import_and_export(tmp_path: Path) -> None:
     path = tmp_path / "sheet.xlsx"
     write_xlsx(untyped, path)
     wb = openpyxl.load_workbook(path)
-    ws = wb["点検シート"]
+    assert wb["点検シート"].max_row == 1  # the untyped findings have their own review list
+    ws = wb["種別要確認"]
     col = {c.value: c.column for c in ws[1]}
     assert ws.cell(2, col["類型"]).value == "種別要確認（候補: 実地監査）"
+    assert ws.cell(2, col["候補類型"]).value == "実地監査"
     ws.cell(2, col["判定"], "非該当")
     ws.cell(3, col["判定"], "該当")
     wb.save(path)

@@ -73,7 +73,11 @@ def test_typed_only_leaves_out_untyped_findings(tmp_path, repo) -> None:
     assert runner.invoke(main, ["scan", str(repo / "corpora" / "samples"), "-o", str(full)]).exit_code == 0
     assert runner.invoke(main, ["scan", str(repo / "corpora" / "samples"), "--typed-only", "-o", str(typed)]).exit_code == 0
     everything = [json.loads(line) for line in full.read_text(encoding="utf-8").splitlines()]
+    kept = [json.loads(line) for line in typed.read_text(encoding="utf-8").splitlines()]
+    assert [r.pop("provenance")["options"]["typed_only"] for r in everything] == [False] * len(everything)
+    assert {r.pop("provenance")["options"]["typed_only"] for r in kept} == {True}
     untyped = [r for r in everything if r["type"] == "unspecified"]
     assert untyped and all(r["candidate_types"] and "classifier:any" in r["rule_ids"] for r in untyped)
-    assert [json.loads(line) for line in typed.read_text(encoding="utf-8").splitlines()] == [
-        r for r in everything if r["type"] != "unspecified"]
+    assert kept == [r for r in everything if r["type"] != "unspecified"]
+    # the 種別要確認 records come after every typed one
+    assert everything[-len(untyped):] == untyped

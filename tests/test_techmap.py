@@ -322,4 +322,4 @@ def test_command_no_catalog_and_json() -> None:
 def test_command_rejects_unknown_type() -> None:
     res = invoke("paper")
     assert res.exit_code == 2
-    assert "'paper' is not one of" in res.output
+    assert "unknown type 'paper'; choose from 目視 (visual_inspection), 実地監査 (onsite_audit)," in res.output

@@ -28,7 +28,7 @@ from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .ingest import input_files, read_input
-from .ingest.limits import DEFAULT_LIMITS, Limits
+from .ingest.limits import DEFAULT_LIMITS, MIB, Limits
 from .model import Document, ReadError, unit_record
 from .review.apply import apply_review
 from .review.cli import open_review_store, review_command, review_summary
@@ -113,23 +113,54 @@ main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
 
 
-def _report_format(fmt: str | None, output: str | None) -> str:
-    """``--format``, else the one the ``-o`` extension names (a usage error when it names none)."""
+def _report_targets(fmt: str | None, outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(format, path) per ``-o`` (the format from each extension, or ``--format`` for a single one);
+    no ``-o``: the terminal table, or ``--format`` to stdout. Usage errors for what cannot be written."""
     from .report import format_from_extension
 
+    if not outputs:
+        if fmt == "xlsx":
+            raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
+        return [(fmt or "table", None)]
+    if fmt and len(outputs) > 1:
+        raise click.BadParameter("--format goes with one -o; with several, each extension picks its format",
+                                 param_hint="--format")
+    if len({Path(o).resolve() for o in outputs}) < len(outputs):
+        raise click.BadParameter("the same file is given twice", param_hint="-o")
     try:
-        fmt = fmt or format_from_extension(output)
+        return [(fmt or format_from_extension(o), o) for o in outputs]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
-    if fmt == "xlsx" and not output:
-        raise click.BadParameter("the xlsx format needs -o FILE", param_hint="--format")
-    return fmt
+
+
+def _rescue_staff_work(targets: list[tuple[str, str | None]], review_store: str | None, force: bool) -> str | None:
+    """Import the 判定 of every 点検シート about to be replaced; the store to carry them from (or None)."""
+    from .review.protect import rescue_decisions
+
+    store = review_store
+    for fmt, path in targets:
+        if fmt == "xlsx" and path:
+            rescued = rescue_decisions(Path(path), Path(store) if store else None, force)
+            if rescued is not None:
+                store = str(rescued[0])
+                click.echo(f"{path}: {rescued[1]} staff decisions (判定/見直し方針) imported into {store} "
+                           "before replacing it; the new sheet carries them", err=True)
+    return store
+
+
+def _done_line(targets: list[tuple[str, str | None]], records: list[dict], documents: int) -> str:
+    untyped = sum(r.get("type") == "unspecified" for r in records)
+    files = ", ".join(str(p) for _, p in targets if p)
+    return (f"wrote {files}: {len(records) - untyped} findings + {untyped} 種別要確認 "
+            f"from {documents} documents")
 
 
 @main.command()
 @limit_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Report file; its extension picks the format.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Report file; its extension picks the format (.xlsx .html .csv .jsonl .txt). Repeat for several "
+                   "outputs from one scan.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
               help="Report format (default: from the -o extension, else the terminal table).")
 @detector_options
@@ -137,46 +168,51 @@ def _report_format(fmt: str | None, output: str | None) -> str:
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
+@click.option("--force", is_flag=True,
+              help="Replace an -o 点検シート even when its staff 判定 cannot be imported into the review store.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes (default: the number of cores; 1 = scan in this process).")
-def scan(paths: tuple[str, ...], output: str | None, fmt: str | None, settings: DetectorSettings, top: int,
-         review_store: str | None, show_dismissed: bool, jobs: int | None, limits: Limits) -> None:
-    """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations."""
+def scan(paths: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None, settings: DetectorSettings, top: int,
+         review_store: str | None, show_dismissed: bool, force: bool, jobs: int | None, limits: Limits) -> None:
+    """Scan PATHS (files, directories, .zip, JSONL of units) for analog regulations.
+
+    Before an -o 点検シート (.xlsx) is replaced, the 判定/見直し方針 staff filled in are imported into the
+    review store (--review, else review.sqlite beside it) and carried into the new sheet."""
     from .pipeline import scan_paths
+    from .provenance import provenance
     from .report import write_report
 
-    fmt = _report_format(fmt, output)
-    check_output_is_no_input(output, paths)
+    targets = _report_targets(fmt, outputs)
+    for _, path in targets:
+        check_output_is_no_input(path, paths)
+    review_store = _rescue_staff_work(targets, review_store, force)
     store = open_review_store(review_store) if review_store else None
     log = InputLog()
+    review_counts: Counter[str] = Counter()
+    records: list[dict] = []
     with progress_bar(True) as progress:
         task = progress.add_task("scanning", total=None)
-        results = scan_paths(paths, settings, jobs, limits)
-        first = next((item for item in results if log.counted(item)), None)
-        if first is not None:  # nothing is written when no input could be read
-
-            def scanned() -> Iterator[Finding]:
-                """Findings as the scan goes: JSONL and CSV are written while scanning."""
-                yield from first.findings
-                progress.advance(task)
-                for item in results:
-                    if log.counted(item):
-                        yield from item.findings
-                        progress.advance(task)
-
-            findings = scanned()
-            review_counts: Counter[str] = Counter()
-            if store is not None:  # earlier decisions attached on the way (findings come grouped by document)
-                findings = apply_review(findings, store, show_dismissed, review_counts)
-            records = (f.to_record() for f in findings)
-            if fmt == "table" and not output:
-                write_report(list(records), "table", None, top=top)
-            else:
-                write_report(records, fmt, output)
-            if store is not None:
-                click.echo(review_summary(review_counts), err=True)
+        results = scan_paths(paths, settings, jobs, limits, on_total=lambda n: progress.update(task, total=n),
+                             on_file=lambda: progress.advance(task))
+        findings: Iterator[Finding] = (f for item in results if log.counted(item) for f in item.findings)
+        if store is not None:  # earlier decisions attached on the way (findings come grouped by document)
+            findings = apply_review(findings, store, show_dismissed, review_counts)
+        records = [f.to_record() for f in findings]
     if store is not None:
         store.close()
+    if log.documents:  # nothing is written when no input could be read
+        prov = provenance(settings, log.documents)
+        prov["options"].update({"max_file_mb": limits.max_file_bytes // MIB, "max_unit_chars": limits.max_unit_chars,
+                                "review": review_store, "show_dismissed": show_dismissed})
+        for target_fmt, path in targets:
+            if target_fmt == "table" and not path:
+                write_report(records, "table", None, top=top)
+            else:
+                write_report(records, target_fmt, path, provenance=prov)
+        if store is not None:
+            click.echo(review_summary(review_counts), err=True)
+        if outputs:
+            click.echo(_done_line(targets, records, log.documents), err=True)
     sys.exit(log.exit_code())
 
 

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
 import click
 
 from .detect.settings import DetectorSettings
+from .type_names import resolve_type, type_choices
 
 
 def parse_types(types: str | None) -> tuple[str, ...] | None:
-    """``--types a,b`` → the type ids, checked against the annotation guide's (None: all)."""
+    """``--types a,b`` → the type ids (each given by id, label or name: 目視, 目視規制, visual_inspection,
+    種別要確認); None: all. Separators: ``,`` ``、`` ``，``."""
     if not types:
         return None
-    from .analog_types import TYPE_IDS
-
-    chosen = tuple(t.strip() for t in types.split(",") if t.strip())
-    bad = [t for t in chosen if t not in TYPE_IDS]
+    names = [t.strip() for t in re.split(r"[,、，]", types) if t.strip()]
+    chosen = {name: resolve_type(name) for name in names}
+    bad = [name for name, type_id in chosen.items() if type_id is None]
     if bad:
-        raise click.BadParameter(f"unknown type(s) {', '.join(bad)}; choose from {', '.join(TYPE_IDS)}",
+        raise click.BadParameter(f"unknown type(s) {', '.join(bad)}; choose from {type_choices()}",
                                  param_hint="--types")
-    return chosen
+    return tuple(dict.fromkeys(t for t in chosen.values() if t))
 
 
 def detector_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,7 +39,9 @@ def detector_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, settings=settings, **kwargs)
 
     options = [
-        click.option("--types", help="Comma-separated type ids to report (default: all eight)."),
+        click.option("--types", metavar="TYPES",
+                     help=f"Comma-separated types to report, by Japanese label or id (default: all): {type_choices()}. "
+                          "種別要確認 alone reports only the findings whose type is uncertain."),
         click.option("--min-score", type=click.FloatRange(0, 1),
                      help="Keep only the decided findings scoring at least this (a filter; the decision "
                           "itself is unchanged)."),

@@ -311,11 +311,17 @@ def _unreadable(item: InputFile | ReadError, reason: str) -> list[Result]:
 
 
 def scan_paths(paths: Iterable[str | Path], settings: DetectorSettings, jobs: int | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> Iterator[Result]:
+               limits: Limits = DEFAULT_LIMITS, on_total: Callable[[int], None] | None = None,
+               on_file: Callable[[], None] | None = None) -> Iterator[Result]:
     """Scan files, directories and .zip archives; yield a ScannedDocument or a ReadError per document, in
     input order. ``jobs``: worker processes (default: the cores available; 1 = in this process). A
-    detector that cannot be built (e.g. a model trained with other rules) raises its error here."""
+    detector that cannot be built (e.g. a model trained with other rules) raises its error here.
+    ``on_total`` gets the number of input files, ``on_file`` is called as each is done (progress)."""
     items = list(input_files(paths))
+    if on_total:
+        on_total(len(items))
     jobs = min(jobs or default_jobs(), sum(not isinstance(i, ReadError) for i in items)) or 1
     for results in run_tasks(items, scan_file, _unreadable, settings, jobs=jobs, limits=limits):
         yield from results
+        if on_file:
+            on_file()

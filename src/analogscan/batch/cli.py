@@ -35,15 +35,20 @@ from .settings import DEFAULT_SIMILARITY
 @click.option("--review", "review_store", type=click.Path(dir_okay=False),
               help="Carry earlier 判定/見直し方針 from this review store (see `analogscan review`).")
 @click.option("--show-dismissed", is_flag=True, help="With --review: also report findings judged 非該当 before.")
+@click.option("--force", is_flag=True,
+              help="Replace OUTDIR/batch.xlsx even when its staff 判定 cannot be imported into the review store.")
 def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, scheduler: str | None,
                   settings: DetectorSettings, similarity: float, review_store: str | None, show_dismissed: bool,
-                  limits: Limits) -> None:
+                  force: bool, limits: Limits) -> None:
     """Scan ROOT — one folder or .zip per municipality, or a manifest CSV (municipality,path) — and write
-    findings.jsonl, a workbook (概要・点検シート・横並び比較) and an HTML dashboard into OUTDIR.
+    findings.jsonl, a workbook (概要・点検シート・種別要確認・横並び比較・読めなかったファイル), an HTML
+    dashboard and errors.txt into OUTDIR. The 判定 staff filled in an earlier batch.xlsx are imported into
+    the review store (--review, else OUTDIR/review.sqlite) and carried into the new one.
     Results are cached per file in OUTDIR: a re-run scans only new or changed files."""
     from ..review.apply import apply_review
     from ..review.cli import open_review_store, review_summary
-    from .run import run_batch
+    from ..review.protect import rescue_decisions
+    from .run import WORKBOOK_NAME, run_batch
 
     if scheduler and executor != "dask":
         raise click.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")
@@ -53,6 +58,11 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
         errors.append(line)
         echo_error(line)
 
+    rescued = rescue_decisions(outdir / WORKBOOK_NAME, Path(review_store) if review_store else None, force)
+    if rescued is not None:
+        review_store = str(rescued[0])
+        click.echo(f"{outdir / WORKBOOK_NAME}: {rescued[1]} staff decisions (判定/見直し方針) imported into "
+                   f"{review_store} before replacing it; the new workbook carries them", err=True)
     store = open_review_store(review_store) if review_store else None
     review_counts: Counter[str] = Counter()
 

@@ -6,11 +6,14 @@ loaded from the network. Every value goes through ``escape``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from ..atomic import atomic_writer
 from ..labels import type_label
+from ..provenance import provenance_lines
 from ..report.fields import credit
 from .compare import Group
 from .outcome import BatchOutcome
@@ -61,13 +64,14 @@ JS = """
 """
 
 
-def write_dashboard(outcome: BatchOutcome, path: Path) -> None:
+def write_dashboard(outcome: BatchOutcome, path: Path, provenance: Mapping[str, Any] | None = None) -> None:
     with atomic_writer(path) as fh:
-        fh.write(render_dashboard(outcome))
+        fh.write(render_dashboard(outcome, provenance))
 
 
-def render_dashboard(outcome: BatchOutcome) -> str:
+def render_dashboard(outcome: BatchOutcome, provenance: Mapping[str, Any] | None = None) -> str:
     total = sum(m.total for m in outcome.municipalities)
+    made = "　".join(f"{escape(k)}: {escape(v)}" for k, v in provenance_lines(dict(provenance or {})))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
@@ -82,7 +86,8 @@ def render_dashboard(outcome: BatchOutcome) -> str:
         "<h2>横並び比較（複数団体に共通する規定）</h2>",
         "".join(_group(g) for g in outcome.groups) or "<p>共通する規定は見つかりませんでした。</p>",
         (f"<footer>{escape(credit(outcome.records))}<br>"
-        "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。</footer>"),
+        "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。"
+        f"<br>作成条件　{made}</footer>"),
         f"<script>{JS}</script></body></html>\n",
     ]
     return "\n".join(parts)

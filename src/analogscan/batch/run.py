@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress, TaskID
 
+from ..atomic import atomic_writer
 from ..detect.settings import DetectorSettings
-from ..ingest.limits import DEFAULT_LIMITS, Limits
+from ..ingest.limits import DEFAULT_LIMITS, MIB, Limits
 from ..model import one_line
 from ..output_safety import check_folder
 from ..pipeline import run_tasks
+from ..provenance import provenance
 from ..report.jsonl import write_jsonl
 from .cache import CACHE_NAME, ResultCache
 from .compare import group_provisions
@@ -24,6 +27,7 @@ from .settings import DEFAULT_SIMILARITY, pipeline_version
 from .workbook import write_workbook
 
 FINDINGS_NAME, WORKBOOK_NAME, DASHBOARD_NAME = "findings.jsonl", "batch.xlsx", "dashboard.html"
+ERRORS_NAME = "errors.txt"
 
 
 class _Bars:
@@ -100,7 +104,10 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
         statuses, records = _collect(cache, municipalities, on_error, review, unscanned)
     groups = group_provisions(records, similarity)
     outcome = BatchOutcome(statuses, records, groups, scanned=scanned, reused=reused)
-    write_outputs(outcome, outdir)
+    prov = provenance(settings, sum(m.documents for m in statuses))
+    prov["options"].update({"similarity": similarity, "max_file_mb": limits.max_file_bytes // MIB,
+                            "max_unit_chars": limits.max_unit_chars})
+    write_outputs(outcome, outdir, prov)
     return outcome
 
 
@@ -153,8 +160,11 @@ def _status_lines(status: MunicipalityStatus) -> Iterator[str]:
         yield f"{status.name}: no file of this municipality could be read"
 
 
-def write_outputs(outcome: BatchOutcome, outdir: Path) -> None:
-    """findings.jsonl, the workbook and the dashboard, each written atomically."""
-    write_jsonl(outcome.records, outdir / FINDINGS_NAME)
-    write_workbook(outcome, outdir / WORKBOOK_NAME)
-    write_dashboard(outcome, outdir / DASHBOARD_NAME)
+def write_outputs(outcome: BatchOutcome, outdir: Path, prov: dict[str, Any] | None = None) -> None:
+    """findings.jsonl, the workbook, the dashboard and errors.txt (the unreadable files, one a line;
+    empty when every file was read), each written atomically."""
+    write_jsonl(outcome.records, outdir / FINDINGS_NAME, prov)
+    write_workbook(outcome, outdir / WORKBOOK_NAME, prov)
+    write_dashboard(outcome, outdir / DASHBOARD_NAME, prov)
+    with atomic_writer(outdir / ERRORS_NAME) as fh:
+        fh.writelines(f"analogscan: error: {line}\n" for line in outcome.errors)

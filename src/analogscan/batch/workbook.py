@@ -19,7 +19,7 @@ from ..atomic import atomic_path
 from ..labels import type_label
 from ..report.cells import text_format, xlsx_text
 from ..report.fields import row_values
-from ..report.xlsx import _findings_sheet, _legend_sheet
+from ..report.xlsx import build_workbook
 from .outcome import BatchOutcome, MunicipalityStatus
 
 OVERVIEW, COMPARISON = "概要", "横並び比較"
@@ -40,16 +40,38 @@ def batch_row(rec: Mapping[str, Any]) -> dict[str, Any]:
     return {**row_values(rec), "自治体": rec.get("municipality") or rec.get("body") or ""}
 
 
-def write_workbook(outcome: BatchOutcome, path: Path) -> None:
+UNREAD_SHEET = "読めなかったファイル"
+
+
+def write_workbook(outcome: BatchOutcome, path: Path, provenance: Mapping[str, Any] | None = None) -> None:
+    """概要, the scan workbook's review sheets (点検シート, 種別要確認, 集計, 技術), 横並び比較,
+    読めなかったファイル, 凡例・出典 and 情報."""
+
+    def after(wb: Workbook) -> None:
+        _comparison(wb, outcome)
+        _unread(wb, outcome)
+
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
-        try:
-            _overview(wb, outcome)
-            _findings_sheet(wb, outcome.records, batch_row)
-            _comparison(wb, outcome)
-            _legend_sheet(wb, outcome.records)
-        finally:
-            wb.close()
+        build_workbook(xlsxwriter.Workbook(str(tmp)), outcome.records, provenance, batch_row,
+                       before=lambda wb: _overview(wb, outcome), after=after)
+
+
+def _unread(wb: Workbook, outcome: BatchOutcome) -> None:
+    """One row per file or municipality problem (the lines also printed and written to errors.txt)."""
+    ws = wb.add_worksheet(UNREAD_SHEET)
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    wrap = text_format(wb, {"text_wrap": True, "valign": "top"})
+    for c, name in enumerate(("自治体", "ファイル・理由")):
+        _put(ws, 0, c, name, head)
+    r = 0
+    for m in outcome.municipalities:
+        for line in m.errors:
+            r += 1
+            _put(ws, r, 0, m.name, wrap)
+            _put(ws, r, 1, line, wrap)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 110)
+    ws.freeze_panes(1, 0)
 
 
 def _overview(wb: Workbook, outcome: BatchOutcome) -> None:

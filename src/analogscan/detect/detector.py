@@ -50,7 +50,10 @@ class Detector:
         self.min_score = min_score  # a filter on the decided findings: only those scoring at least this
         self.high_recall = high_recall  # the classifier's recall-first any-head threshold
         self.typed_only = typed_only    # no 種別要確認 findings: precision first
-        self.types = tuple(types) if types else TYPE_IDS
+        chosen = tuple(types) if types else TYPE_IDS
+        # 種別要確認 among the chosen types: every untyped finding is wanted (alone: only those)
+        self.untyped_always = UNSPECIFIED in chosen
+        self.types = tuple(t for t in chosen if t != UNSPECIFIED)
         unknown = set(self.types) - set(TYPE_IDS)
         if unknown:
             raise ValueError(f"unknown type ids: {sorted(unknown)}")
@@ -99,7 +102,7 @@ class Detector:
             passed = self.model.predict(ua, self.high_recall, basis, municipal, ranked) if ua.candidate else {}
             if candidates is not None:
                 candidates[:] = ranked
-            untyped_wanted = not self.typed_only and bool(set(ranked) & set(self.types))
+            untyped_wanted = not self.typed_only and (self.untyped_always or bool(set(ranked) & set(self.types)))
             wanted = set(self.types) | ({UNSPECIFIED} if untyped_wanted else set())
         else:
             passed = {t: v for t, v in self.scores(ua, municipal).items() if v >= DEFAULT_MIN_SCORE}

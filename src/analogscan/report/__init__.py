@@ -51,9 +51,12 @@ def format_from_extension(path: str | Path | None) -> str:
 
 def write_report(records: Iterable[Mapping[str, Any]], fmt: str, path: str | Path | None = None,
                  **opts: Any) -> None:
-    """Write records in ``fmt`` to ``path`` (atomically); without a path, text formats go to stdout."""
+    """Write records in ``fmt`` to ``path`` (atomically); without a path, text formats go to stdout.
+    ``provenance=`` (every format but the terminal table) says which run made the report."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown report format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "table":
+        opts.pop("provenance", None)
     if path is None or str(path) == "-":
         if fmt == "table":
             print_table(records, **opts)

@@ -18,7 +18,8 @@ writes goes through this module:
   ``http://…`` into a link.
 * **Hyperlinks** — only to an http(s) URL or to a local file the user gave as input
   (:func:`safe_link`); never ``file:`` URLs from the input, UNC paths (``\\\\host\\share`` leaks
-  Windows credentials when clicked), ``javascript:``, ``data:`` or Office protocol handlers.
+  Windows credentials when clicked), ``javascript:``, ``data:`` or Office protocol handlers; and
+  links inside the workbook (``internal:'技術'!A5``, see :func:`internal_target`), a sheet name and a cell.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MAX_CELL_CHARS = 32767  # Excel's limit on characters in one cell
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_URL_CHARS = 2079  # Excel ignores longer hyperlinks
 _DRIVES = tuple("abcdefghijklmnopqrstuvwxyz")  # urlsplit reads a Windows path "C:\\x" as scheme "c"
+# a link to a cell of this workbook: a quoted sheet name without quotes or brackets, then a cell
+_INTERNAL_RE = re.compile(r"internal:'[^'\[\]:*?/\\]{1,31}'![A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 def looks_like_formula(text: str) -> bool:
@@ -74,6 +77,8 @@ def safe_link(target: str, local_files: Collection[str | Path] = ()) -> str | No
     """
     if len(target) > MAX_URL_CHARS or _CONTROL_RE.search(target) or any(c in target for c in "\r\n\t"):
         return None
+    if target.startswith("internal:"):
+        return target if _INTERNAL_RE.fullmatch(target) else None
     parts = urlsplit(target)
     if parts.scheme.lower() in ("http", "https"):
         return target if parts.netloc and not target.startswith(("\\", "//")) else None
@@ -86,3 +91,13 @@ def safe_link(target: str, local_files: Collection[str | Path] = ()) -> str | No
         return None
     return path.as_uri() if path in allowed and path.is_file() else None
 
+
+
+def internal_target(sheet: str, row: int, col: int = 0) -> str:
+    """The :func:`safe_link` target of a cell of this workbook (``row``, ``col`` 0-based)."""
+    col_name = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        col_name = chr(65 + rem) + col_name
+    return f"internal:'{sheet}'!{col_name}{row + 1}"

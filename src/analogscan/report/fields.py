@@ -8,13 +8,19 @@ from typing import Any
 
 from ..detect.identity import record_identity
 from ..labels import DEFAULT_CREDIT, finding_type_label
+from .techview import techmap_cell
 
 SEP = "、"
+
+# filled in by staff (editable in the 点検シート); every other column is locked
+STAFF_COLUMNS: tuple[str, ...] = ("判定", "見直し方針", "担当", "日付", "所管課")
+# identifiers the review import matches on: grouped and hidden in the 点検シート (do not edit)
+TECHNICAL_COLUMNS: tuple[str, ...] = ("unit_id", "柱書", "類型ID", "本文ハッシュ", "finding_id")
 
 COLUMNS: tuple[str, ...] = (
     "自治体", "例規名", "種別", "番号", "条項", "見出し", "条文", "該当語", "類型", "確信度",
     "電子的代替", "電子的代替の根拠", "見直しの方向性", "業務類型", "活用可能な技術", "技術カタログ",
-    "判定", "見直し方針", "前回判定", "前回見直し方針", "再確認", "unit_id", "出典",
+    "判定", "見直し方針", "担当", "日付", "所管課", "前回判定", "前回見直し方針", "再確認", "unit_id", "出典",
     "柱書", "類型ID", "本文ハッシュ", "finding_id",
 )
 
@@ -27,21 +33,24 @@ COLUMN_NOTES: dict[str, str] = {
     "見出し": "条の見出し",
     "条文": "該当箇所の本文。該当語を赤字で示す",
     "該当語": "類型の判定根拠となった語句",
-    "類型": "アナログ規制の類型（8類型）",
+    "類型": "アナログ規制の類型（8類型）。種別要確認の候補は別シート「種別要確認」",
     "確信度": "0〜1。高いほど該当の可能性が高い",
     "電子的代替": "同じ条項（または柱書）に電子的方法の定めがあるか",
     "電子的代替の根拠": "電子的代替と判断した語句",
     "見直しの方向性": "テクノロジーマップ上のフェーズ",
     "業務類型": "テクノロジーマップの業務類型",
-    "活用可能な技術": "テクノロジーマップの技術類型",
+    "活用可能な技術": "テクノロジーマップ（パターン2）の行と技術類型の数。技術類型の一覧は「技術」シート",
     "技術カタログ": "対応する技術カタログの分類",
     "判定": "担当者が記入（該当／非該当／要確認）",
     "見直し方針": "担当者が記入",
+    "担当": "判定した担当者（記入。空欄ならファイルの最終更新者）",
+    "日付": "判定した日（記入。空欄ならファイルの更新日時）",
+    "所管課": "条項を所管する課（記入）",
     "前回判定": "前回の点検での判定（--review で照合したとき）",
     "前回見直し方針": "前回の点検での見直し方針",
     "再確認": "要＝前回判定の後に条文が変わった／新規＝前回の判定なし",
     "unit_id": "条項の識別子（再実行しても変わらない）",
-    "出典": "読み込んだファイルまたはURL",
+    "出典": "読み込んだファイルまたは例規集ページのURL（リンク）",
     "柱書": "号の場合の項の柱書（照合に使う）",
     "類型ID": "類型の識別子（照合に使う。変更しないでください）",
     "本文ハッシュ": "正規化した条文の要約値（照合に使う。変更しないでください）",
@@ -67,13 +76,15 @@ def digital_words(rec: Mapping[str, Any]) -> str:
 
 
 def techmap_fields(rec: Mapping[str, Any]) -> dict[str, str]:
-    """見直しの方向性, 業務類型, 活用可能な技術, 技術カタログ from ``rec["techmap"]`` ("" when absent)."""
+    """見直しの方向性, 業務類型, 活用可能な技術, 技術カタログ from ``rec["techmap"]`` ("" when absent;
+    full or compact)."""
     tm = rec.get("techmap") or {}
     catalog = tm.get("catalog") or {}
+    kinds = tm["業務類型"] if tm.get("compact") else [r.get("業務類型", "") for r in tm.get("rows") or []]
     return {
         "見直しの方向性": tm.get("phase") or "",
-        "業務類型": SEP.join(unique(r.get("業務類型", "") for r in tm.get("rows") or [])),
-        "活用可能な技術": SEP.join(unique(t.get("name", "") for t in tm.get("tech_types") or [])),
+        "業務類型": SEP.join(unique(kinds)),
+        "活用可能な技術": techmap_cell(tm),
         "技術カタログ": catalog.get("name") or "",
     }
 
@@ -118,6 +129,9 @@ def review_fields(rec: Mapping[str, Any]) -> dict[str, str]:
         "前回判定": rv.get("verdict", ""),
         "前回見直し方針": rv.get("policy", ""),
         "再確認": RECHECK.get(rv.get("status", ""), ""),
+        "担当": (rv.get("reviewer") or "") if carried else "",
+        "日付": (rv.get("decided_at") or "") if carried else "",
+        "所管課": "",
     }
 
 

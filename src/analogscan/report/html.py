@@ -1,4 +1,7 @@
-"""One self-contained HTML page: summary per type, findings grouped by document, filters.
+"""One self-contained HTML page: summary per type, typed findings grouped by document (the document with
+the highest 確信度 first, its findings by 確信度), then the 種別要確認 findings in a section of their own;
+filters; links to the 例規 page, the technology map and the catalog (through ``safe_link``); the run's
+provenance in the footer.
 
 Everything is inline (CSS, JS); the page loads nothing from the network. All record text is
 HTML-escaped; matched words are wrapped in ``<mark>``, digital-alternative words in
@@ -14,9 +17,13 @@ from typing import IO, Any
 
 from ..atomic import atomic_writer
 from ..labels import finding_type_label
+from ..provenance import provenance_lines
+from .cells import safe_link
 from .fields import credit, digital_words, document_key, matched_words, review_fields, techmap_fields
+from .order import split
 from .spans import DIGITAL, MATCH, context_spans, segments, text_spans
 from .summary import summarize
+from .techview import CATALOG_URL, TECHMAP_URL
 
 CSS = """
 body{font-family:"Hiragino Sans","Yu Gothic","Meiryo","Noto Sans CJK JP",sans-serif;margin:1.5em;color:#222;line-height:1.6}
@@ -30,7 +37,7 @@ table.sum td.n{text-align:right}table.sum tr.total{font-weight:bold}
 .badge.dig{background:#d9f2d9}.lead{color:#666;white-space:pre-wrap}.text{white-space:pre-wrap}
 mark{background:#ffe08a;font-weight:bold}span.dig{background:#c9efc9}
 .badge.prev{background:#eee}.badge.recheck{background:#f8cbad}
-.meta{font-size:.85em;color:#555}footer{margin-top:2em;font-size:.85em;color:#555;border-top:1px solid #ccc;padding-top:.5em}
+.meta{font-size:.85em;color:#555}h2.list{border-bottom-color:#c55a11}.made{margin-top:.4em}footer{margin-top:2em;font-size:.85em;color:#555;border-top:1px solid #ccc;padding-top:.5em}
 """
 
 JS = """
@@ -59,8 +66,8 @@ JS = """
 
 
 def write_html(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[str],
-               title: str = "analogscan 点検結果") -> None:
-    page = render_html(list(records), title)
+               title: str = "analogscan 点検結果", provenance: Mapping[str, Any] | None = None) -> None:
+    page = render_html(list(records), title, provenance)
     if hasattr(path_or_stream, "write"):
         path_or_stream.write(page)
         return
@@ -78,7 +85,29 @@ def highlighted(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def render_html(recs: list[Mapping[str, Any]], title: str = "analogscan 点検結果") -> str:
+def _a(url: str, text: str) -> str:
+    """A link when ``safe_link`` allows the target, else the escaped text."""
+    href = safe_link(url)
+    return f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(text)}</a>' if href else escape(text)
+
+
+def _groups(recs: list[Mapping[str, Any]]) -> str:
+    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for rec in recs:  # already by 確信度: a document comes where its best finding does
+        groups.setdefault(document_key(rec), []).append(rec)
+    return "".join(_document(members) for members in groups.values())
+
+
+def _footer(recs: list[Mapping[str, Any]], provenance: Mapping[str, Any] | None) -> str:
+    made = "　".join(f"{escape(k)}: {escape(v)}" for k, v in provenance_lines(dict(provenance or {})))
+    return (f"<footer>{escape(credit(recs))}（{_a(TECHMAP_URL, 'テクノロジーマップ')}・"
+            f"{_a(CATALOG_URL, '技術カタログ')}）<br>"
+            "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。"
+            f'<div class="made">作成条件　{made}</div></footer>')
+
+
+def render_html(recs: list[Mapping[str, Any]], title: str = "analogscan 点検結果",
+                provenance: Mapping[str, Any] | None = None) -> str:
     rows, total = summarize(recs)
     parts = [
         "<!DOCTYPE html>",
@@ -90,13 +119,13 @@ def render_html(recs: list[Mapping[str, Any]], title: str = "analogscan 点検�
         _summary_table(rows, total),
         _controls(rows, total.count),
     ]
-    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
-    for rec in recs:
-        groups.setdefault(document_key(rec), []).append(rec)
-    for members in groups.values():
-        parts.append(_document(members))
-    parts.append(f"<footer>{escape(credit(recs))}<br>"
-                 "analogscan が条文から機械的に抽出した候補です。該当の判断は担当者が行ってください。</footer>")
+    typed, untyped = split(recs)
+    parts.append(f'<div id="typed">{_groups(typed)}</div>')
+    if untyped:
+        parts.append(f'<section id="untyped"><h2 class="list">種別要確認（{len(untyped)} 件）</h2>'
+                     "<p>アナログ規制の可能性があるが類型を決めきれなかった条項です。候補の類型を参考に確認してください。</p>"
+                     f"{_groups(untyped)}</section>")
+    parts.append(_footer(recs, provenance))
     parts.append(f"<script>{JS}</script></body></html>\n")
     return "\n".join(parts)
 
@@ -126,7 +155,9 @@ def _controls(rows: list[Any], n: int) -> str:
 def _document(members: list[Mapping[str, Any]]) -> str:
     first = members[0]
     head = " ".join(escape(first.get(k) or "") for k in ("body", "title") if first.get(k))
-    meta = "　".join(escape(first.get(k) or "") for k in ("kind", "number", "date", "source") if first.get(k))
+    meta = "　".join(escape(first.get(k) or "") for k in ("kind", "number", "date") if first.get(k))
+    if source := first.get("source") or "":
+        meta += ("　" if meta else "") + _a(source, source)
     items = "".join(_finding(rec) for rec in members)
     return f'<section class="doc"><h2>{head or "（題名なし）"}</h2><div class="meta">{meta}</div>{items}</section>'
 
@@ -150,8 +181,16 @@ def _finding(rec: Mapping[str, Any]) -> str:
     out.append(f'<div class="text">{highlighted(rec.get("text") or "", text_spans(rec))}</div>')
     meta = [("該当語", matched_words(rec)), ("電子的代替の根拠", digital_words(rec))]
     meta += list(techmap_fields(rec).items()) + [("前回見直し方針", review["前回見直し方針"])]
-    shown = "　".join(f"{k}：{escape(v)}" for k, v in meta if v)
+    shown = "　".join(f"{k}：{_meta_value(k, v)}" for k, v in meta if v)
     if shown:
         out.append(f'<div class="meta">{shown}</div>')
     out.append("</article>")
     return "".join(out)
+
+
+def _meta_value(key: str, value: str) -> str:
+    if key == "活用可能な技術":
+        return _a(TECHMAP_URL, value.replace("（「技術」シート）", ""))
+    if key == "技術カタログ":
+        return _a(CATALOG_URL, value)
+    return escape(value)

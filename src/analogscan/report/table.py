@@ -14,6 +14,7 @@ from rich.text import Text
 from ..atomic import atomic_writer
 from ..labels import finding_type_label
 from .fields import matched_words
+from .order import by_score, split
 from .spans import MATCH, segments, text_spans
 from .summary import summarize
 
@@ -55,14 +56,26 @@ def summary_table(records: list[Mapping[str, Any]]) -> Table:
     return table
 
 
-def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
-    best = sorted(records, key=lambda r: -float(r.get("score") or 0.0))[:top]
-    table = Table(title=f"確信度の高い順 {len(best)} 件（全 {len(records)} 件）")
+NARROW = 120  # below this many terminal columns the top table gets fixed widths (rich would crop it)
+FIXED = {"例規名": 10, "条項": 10, "類型": 10, "確信度": 6, "該当語": 10}
+
+
+def top_table(records: list[Mapping[str, Any]], top: int, title: str = "確信度の高い順",
+              width: int | None = None) -> Table:
+    """The best ``top`` findings; on a terminal narrower than NARROW the columns get fixed widths and
+    条文 the rest, so nothing is cut at 80 columns (long cells fold)."""
+    best = by_score(records)[:top]
+    table = Table(title=f"{title} {len(best)} 件（全 {len(records)} 件）")
     fold: dict[str, Any] = {"overflow": "fold"}
-    for name, opts in (("例規名", {"max_width": 24, **fold}), ("条項", {}), ("類型", {}),
-                       ("確信度", {"justify": "right"}), ("該当語", {"max_width": 20, **fold}),
-                       ("条文", {"ratio": 1, **fold})):
-        table.add_column(name, **opts)
+    opts: dict[str, dict[str, Any]] = {"例規名": {"max_width": 24, **fold}, "条項": {**fold}, "類型": {**fold},
+                                       "確信度": {"justify": "right", "no_wrap": True},
+                                       "該当語": {"max_width": 20, **fold}, "条文": {"ratio": 1, **fold}}
+    if width is not None and width < NARROW:
+        text_width = max(8, width - sum(FIXED.values()) - 2 * (len(FIXED) + 1) - (len(FIXED) + 2))
+        opts = {name: {**o, "width": FIXED.get(name, text_width), "ratio": None, "max_width": None}
+                for name, o in opts.items()}
+    for name, o in opts.items():
+        table.add_column(name, **o)
     for rec in best:
         table.add_row(Text(_printable(rec.get("title") or "")), Text(_printable(rec.get("citation") or "")),
                       Text(finding_type_label(rec)), f"{float(rec.get('score') or 0):.2f}",
@@ -70,12 +83,21 @@ def top_table(records: list[Mapping[str, Any]], top: int) -> Table:
     return table
 
 
+UNTYPED_TOP = 5
+
+
 def print_table(records: Iterable[Mapping[str, Any]], console: Console | None = None, top: int = 20) -> None:
+    """Counts per type, the best typed findings, then the 種別要確認 review list (its count and best few)."""
     recs = list(records)
     console = console or Console()
     console.print(summary_table(recs))
-    if recs and top > 0:
-        console.print(top_table(recs, top))
+    typed, untyped = split(recs)
+    if typed and top > 0:
+        console.print(top_table(typed, top, width=console.width))
+    if untyped:
+        console.print(f"種別要確認: {len(untyped)} 件（類型を決めきれなかった候補。報告書では別の一覧）")
+        if top > 0:
+            console.print(top_table(untyped, min(top, UNTYPED_TOP), "種別要確認 確信度の高い順", console.width))
 
 
 def write_table(records: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[str],

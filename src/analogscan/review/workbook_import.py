@@ -67,22 +67,36 @@ def _when(value: Any) -> str:
     return _text(value)
 
 
-def _header(ws: Any) -> tuple[int, dict[str, int]] | None:
-    """The header row (1-based) and column index of every known header, if the sheet has one."""
+def _header(ws: Any) -> tuple[int, dict[str, list[int]]] | None:
+    """The header row (1-based) and the column indexes of every known header, if the sheet has one
+    (a header twice, e.g. a 担当 column staff added beside the sheet's own: the first filled cell counts)."""
     for r, row in enumerate(ws.iter_rows(max_row=HEADER_ROWS_SEARCHED, values_only=True), start=1):
-        names = {_text(v): i for i, v in reversed(list(enumerate(row))) if _text(v) in _KNOWN}
+        names: dict[str, list[int]] = {}
+        for i, v in enumerate(row):
+            if _text(v) in _KNOWN:
+                names.setdefault(_text(v), []).append(i)
         if "判定" in names and ("finding_id" in names or "条文" in names):
             return r, names
     return None
 
 
-def _find_sheet(wb: Any) -> tuple[Any, int, dict[str, int]] | None:
-    sheets = [wb[SHEET]] if SHEET in wb.sheetnames else []
-    sheets += [ws for ws in wb.worksheets if ws.title != SHEET]
-    for ws in sheets:
-        if (found := _header(ws)) is not None:
-            return ws, *found
-    return None
+def _cell(values: tuple[Any, ...], indexes: list[int]) -> Any:
+    """The first filled cell of a header's columns (None when all are empty)."""
+    got = [values[i] for i in indexes if i < len(values) and _text(values[i])]
+    return got[0] if got else None
+
+
+def _find_sheets(wb: Any) -> list[tuple[Any, int, dict[str, list[int]]]]:
+    """The review sheets: 点検シート and 種別要確認 (the untyped review list), else the first sheet with the
+    headers (a renamed sheet)."""
+    named = [wb[name] for name in (SHEET, UNSPECIFIED_LABEL) if name in wb.sheetnames]
+    found = [(ws, *h) for ws in named if (h := _header(ws)) is not None]
+    if found:
+        return found
+    for ws in wb.worksheets:
+        if (h := _header(ws)) is not None:
+            return [(ws, *h)]
+    return []
 
 
 def _type_of(row: dict[str, str]) -> str | None:
@@ -143,20 +157,20 @@ def read_workbook(path: str | Path, now: dt.datetime | None = None,
     try:
         info = _import_info(wb, path, data, now)
         where = "sheets"
-        found = _find_sheet(wb)
-        if found is None:
+        sheets = _find_sheets(wb)
+        if not sheets:
             raise ReadError(str(path), f"no {SHEET} with a 判定 column and finding_id or 条文 columns")
-        ws, header_row, columns = found
         out, errors = WorkbookDecisions(info), list[str]()
         seen: dict[str, tuple[int, Decision]] = {}
-        ws.reset_dimensions()  # a false <dimension> must not hide rows: read to the sheet's real end
-        where = f"{ws.title} row {header_row + 1}"  # the row being parsed (openpyxl parses while iterating)
-        for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-            if r - header_row > limits.max_workbook_rows:
-                raise ReadError(str(path), f"{ws.title} has more than {limits.max_workbook_rows:,} rows "
-                                           "(limit; raise it with --max-rows)")
-            _row(out, errors, seen, path, ws.title, r, values, columns, info)
-            where = f"{ws.title} row {r + 1}"
+        for ws, header_row, columns in sheets:  # 点検シート, then the 種別要確認 review list
+            ws.reset_dimensions()  # a false <dimension> must not hide rows: read to the sheet's real end
+            where = f"{ws.title} row {header_row + 1}"  # the row being parsed (openpyxl parses while iterating)
+            for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+                if r - header_row > limits.max_workbook_rows:
+                    raise ReadError(str(path), f"{ws.title} has more than {limits.max_workbook_rows:,} rows "
+                                               "(limit; raise it with --max-rows)")
+                _row(out, errors, seen, path, ws.title, r, values, columns, info)
+                where = f"{ws.title} row {r + 1}"
     except (ReadError, WorkbookErrors):
         raise
     except Exception as exc:  # noqa: BLE001 - a cell or part openpyxl cannot parse: one line, nothing imported
@@ -200,9 +214,9 @@ def _import_info(wb: Any, path: Path, data: bytes, now: dt.datetime | None) -> I
 
 
 def _row(out: WorkbookDecisions, errors: list[str], seen: dict[str, tuple[int, Decision]], path: Path,
-         title: str, r: int, values: tuple, columns: dict[str, int], info: ImportInfo) -> None:
+         title: str, r: int, values: tuple, columns: dict[str, list[int]], info: ImportInfo) -> None:
     """One sheet row: a decision added, an undecided row counted, or a problem noted."""
-    raw = {name: values[i] if i < len(values) else None for name, i in columns.items()}
+    raw = {name: _cell(values, indexes) for name, indexes in columns.items()}
     row = {name: _text(v) for name, v in raw.items()}
     if not row["判定"]:
         out.undecided += any(row.values())

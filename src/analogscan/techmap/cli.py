@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .data import TYPE_IDS, TechmapDataError
+from ..type_names import resolve_type, type_choices
+from .data import TechmapDataError
 from .linker import default_linker
 
 SUMMARY_CHARS = 40
@@ -39,8 +40,8 @@ def _render(console: Console, type_id: str, result: dict, objects: tuple[str, ..
     console.print(rows)
 
     techs = Table(title=f"技術類型（{len(result['tech_types'])}）", title_justify="left")
-    techs.add_column("技術類型")
-    techs.add_column("概要", no_wrap=True, overflow="ellipsis")
+    techs.add_column("技術類型", min_width=12, ratio=1, overflow="fold")
+    techs.add_column("概要", no_wrap=True, overflow="ellipsis", ratio=1)
     for t in result["tech_types"]:
         techs.add_row(escape(t["name"]), escape(_short(t["概要"])))
     console.print(techs)
@@ -70,12 +71,28 @@ def _render(console: Console, type_id: str, result: dict, objects: tuple[str, ..
 
 
 @click.command("techmap")
-@click.argument("type_id", metavar="TYPE", type=click.Choice(TYPE_IDS))
+@click.argument("type_name", metavar="[TYPE]", required=False)
 @click.option("--object", "objects", multiple=True, metavar="WORD",
               help="Object word(s) of the regulation, e.g. 河川 or 帳簿 (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the link result as JSON.")
-def techmap_command(type_id: str, objects: tuple[str, ...], as_json: bool) -> None:
-    """Show the technology-map rows, 技術類型, catalog category and phase for an analog TYPE."""
+def techmap_command(type_name: str | None, objects: tuple[str, ...], as_json: bool) -> None:
+    """Show the technology-map rows, 技術類型, catalog category and phase for an analog TYPE
+    (a Japanese label such as 目視 or 実地監査, or an id such as visual_inspection). Without TYPE,
+    --json prints the whole table the reports refer to by id (パターン2 rows and 技術類型)."""
+    if type_name is None:
+        if not as_json:
+            raise click.UsageError(f"give a TYPE ({type_choices(False)}), or --json for the whole table")
+        from .table import full_table
+
+        try:
+            click.echo(json.dumps(full_table(), ensure_ascii=False, indent=1))
+        except TechmapDataError as e:
+            raise click.ClickException(str(e)) from e
+        return
+    type_id = resolve_type(type_name, allow_unspecified=False)
+    if type_id is None:
+        raise click.BadParameter(f"unknown type {type_name!r}; choose from {type_choices(False)}",
+                                 param_hint="TYPE")
     try:
         result = default_linker().link(type_id, "、".join(objects))
     except TechmapDataError as e:
