@@ -25,6 +25,7 @@ from .console import echo_error, progress_bar
 from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from .info import info_command
 from .ingest import read_paths
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
@@ -101,6 +102,7 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
+main.add_command(info_command, "info")
 
 
 def _report_format(fmt: str | None, output: str | None) -> str:
