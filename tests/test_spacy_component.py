@@ -67,6 +67,9 @@ def test_one_sentence_is_one_unit(nlp: Any) -> None:
         ("施設を目視により点検し", "visual_inspection", "本則", 0.8249),
         ("毎日、施設を目視により点検", "periodic_inspection", "本則", 0.3725),
     ]
+    for empty in ("", " \n "):
+        nothing = nlp(empty)
+        assert (nothing._.analogscan_records, list(nothing.spans["analogscan"])) == ([], [])
 
 
 def test_config_mirrors_the_detector_options() -> None:
@@ -154,3 +157,11 @@ def test_after_ja_ginza_components(nlp: Any) -> None:
     assert doc._.analogscan_records == blank._.analogscan_records
     assert [(s.label_, s._.citation) for s in doc.spans["analogscan"]] == [
         (s.label_, s._.citation) for s in blank.spans["analogscan"]]
+
+
+def test_nlp_pipe_in_two_processes_keeps_findings_and_spans(nlp: Any) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    one = [(d._.analogscan_records, _spans(d)) for d in nlp.pipe(texts)]
+    two = [(d._.analogscan_records, _spans(d)) for d in nlp.pipe(texts, n_process=2, batch_size=2)]
+    assert two == one
+    assert (sum(len(r) for r, _ in two), sum(len(s) for _, s in two)) == (17, 22)

@@ -125,18 +125,19 @@ class AnalogscanComponent:
         self.scanner = Scanner(settings)
 
     def __call__(self, doc: Doc) -> Doc:
-        document = self.scanner.read_text(doc.text, body=self.body, source="<doc>", doc_id="doc")
+        text = doc.text  # built from the tokens at each access: once
+        document = self.scanner.read_text(text, body=self.body, source="<doc>", doc_id="doc")
         scanned = self.scanner.scan_document(document)
         doc._.set(RECORDS, scanned.records)
-        doc.spans[SPANS_KEY] = list(self._spans(doc, scanned.findings, document))
+        doc.spans[SPANS_KEY] = list(self._spans(doc, text, scanned.findings, document))
         return doc
 
     @staticmethod
-    def _spans(doc: Doc, findings: list[Finding], document: Document) -> Iterator[Span]:
-        places = unit_places(doc.text, document)
+    def _spans(doc: Doc, text: str, findings: list[Finding], document: Document) -> Iterator[Span]:
+        places = unit_places(text, document)
         for i, f in enumerate(findings):
             for j, e in enumerate(f.evidence):
-                where = evidence_offsets(doc.text, places[f.unit_id], f.text, e.start, e.end)
+                where = evidence_offsets(text, places[f.unit_id], f.text, e.start, e.end)
                 span = None if where is None else doc.char_span(*where, label=f.type, alignment_mode="expand",
                                                                 span_id=f"{i}:{j}")
                 if span is not None:
