@@ -79,6 +79,8 @@ def test_config_mirrors_the_detector_options() -> None:
     assert [(s.label_, s._.score) for s in doc.spans["analogscan"]] == [("periodic_inspection", 0.3725)]
     strict = spacy.blank("ja")
     strict.add_pipe("analogscan", config={"min_score": 0.5})
+    with pytest.raises(ValueError, match="unknown type ids \\['posting'\\]"):
+        spacy.blank("ja").add_pipe("analogscan", config={"types": ["posting"]})
     kept = strict("職員は、毎日、施設を目視により点検しなければならない。")
     assert [s.label_ for s in kept.spans["analogscan"]] == ["visual_inspection"]
 

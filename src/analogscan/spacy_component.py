@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .analog_types import TYPE_IDS
 from .api import Scanner
 from .detect.finding import Finding
 from .detect.settings import DetectorSettings
@@ -150,6 +151,9 @@ def make_analogscan(nlp: Language, name: str, types: list[str] | None, min_score
     """The options of ``analogscan scan`` (``types``, ``min_score``, ``use_model`` = not ``--no-model``,
     ``high_recall``, ``typed_only``) and ``body``: the 自治体名 of the texts (「国」 for national laws;
     empty: a municipality's rule, as ``scan`` reads a plain-text file)."""
+    unknown = sorted(set(types or ()) - set(TYPE_IDS))
+    if unknown:
+        raise ValueError(f"analogscan: unknown type ids {unknown}; choose from {', '.join(TYPE_IDS)}")
     settings = DetectorSettings(types=tuple(types) if types else None, min_score=min_score, use_model=use_model,
                                 high_recall=high_recall, typed_only=typed_only)
     return AnalogscanComponent(nlp, name, settings, body)
