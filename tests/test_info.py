@@ -95,4 +95,4 @@ def test_provenance_stamp() -> None:
     assert stamp["date"] == "2026-12-02T00:30:15Z"
     assert stamp["options"] == {"types": ["visual_inspection"], "min_score": None, "use_model": False,
                                 "high_recall": False, "typed_only": False}
-    assert stamp["model_name"] == "analogscan-clf"
+    assert list(stamp) == ["analogscan", "rules", "model", "sudachi_dictionary", "options", "date", "inputs"]

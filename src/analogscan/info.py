@@ -8,16 +8,14 @@ from typing import Any
 import click
 
 from .detect.settings import DetectorSettings
-from .provenance import model_info, project_root, provenance
+from .provenance import model_info, project_root, provenance, versions
 
 TABLE_ROWS = 4
-RUN_KEYS = ("options", "date", "inputs", "model", "model_name", "model_trained_on")  # of a run, not of the install
 
 
 def info_data() -> dict[str, Any]:
-    """The provenance stamp without what belongs to a run, with the model in full and where data is read."""
-    stamp = provenance(DetectorSettings(), inputs=0)
-    data = {k: v for k, v in stamp.items() if k not in RUN_KEYS}
+    """The versions, the rules hash of the provenance stamp, the model in full and where data is read."""
+    data: dict[str, Any] = {**versions(), "rules": provenance(DetectorSettings(), inputs=0)["rules"]}
     model = model_info()
     if model["name"] is not None:
         model["matches_rules"] = model["rules_version"] == data["rules"]

@@ -1,8 +1,9 @@
-"""Which analogscan, Python, Sudachi, rules and model produced a result (``analogscan info``, report stamps).
+"""Which analogscan, rules, model, dictionary, options and date produced an output (every report carries it).
 
-``provenance(settings, inputs)`` is the flat stamp of one run; ``model_info()`` the shipped model's
-identity and whatever training figures its ``model.json`` carries (read as data: keys named ``trained_on``,
-``cv…`` and ``threshold(s)``, whatever their inner shape), without loading or checking the model.
+``provenance(settings, inputs)`` is the stamp of one run (the reports' footer); ``versions()`` and
+``model_info()`` add what ``analogscan info`` shows: Python, SudachiPy, spaCy, and the shipped model's identity
+and whatever training figures its ``model.json`` carries (keys named ``trained_on``, ``cv…`` and
+``threshold(s)``, whatever their inner shape), read as data without loading or checking the model.
 """
 
 from __future__ import annotations
@@ -20,25 +21,20 @@ from typing import Any
 from . import __version__, project_dir
 
 HASH_CHARS = 12
-NOT_INSTALLED = "not installed"
 
 
-def package_version(name: str) -> str:
+def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return NOT_INSTALLED
-
-
-def _model_dir() -> Path:
-    from .detect.classifier import default_model_dir
-
-    return default_model_dir()
+        return "not installed"
 
 
 def model_hash() -> str:
     """A short SHA-256 of the shipped model's files ("none" when there is no model)."""
-    directory = _model_dir()
+    from .detect.classifier import default_model_dir
+
+    directory = default_model_dir()
     files = sorted(p for p in directory.glob("*") if p.is_file()) if directory.is_dir() else []
     if not files:
         return "none"
@@ -49,8 +45,48 @@ def model_hash() -> str:
 
 
 def _options(settings: Any) -> dict[str, Any]:
-    raw = asdict(settings) if is_dataclass(settings) and not isinstance(settings, type) else dict(settings or {})
+    if is_dataclass(settings) and not isinstance(settings, type):
+        raw = asdict(settings)
+    else:
+        raw = dict(settings or {})
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in raw.items()}
+
+
+def provenance(settings: Any, inputs: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The provenance of one run: ``settings`` is the DetectorSettings (or a mapping of options),
+    ``inputs`` the number of documents read. JSON-ready; keys in a fixed order."""
+    from .detect.rules import load_rules
+
+    options = _options(settings)
+    use_model = options.get("use_model", True)
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    return {
+        "analogscan": __version__,
+        "rules": load_rules().version[:HASH_CHARS],
+        "model": model_hash() if use_model else "not used (--no-model)",
+        "sudachi_dictionary": f"sudachidict_core {_package_version('sudachidict_core')}",
+        "options": options,
+        "date": when.isoformat().replace("+00:00", "Z"),
+        "inputs": inputs,
+    }
+
+
+LABELS = {"analogscan": "analogscan", "rules": "ルール", "model": "モデル", "sudachi_dictionary": "Sudachi 辞書",
+          "options": "オプション", "date": "作成日時 (UTC)", "inputs": "読み込んだ文書数"}
+
+
+def provenance_lines(prov: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the XLSX info sheet and the HTML footer."""
+    out = []
+    for key, value in prov.items():
+        if key == "options":
+            value = ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
+        out.append((LABELS.get(key, key), str(value)))
+    return out
+
+
+# ------------------------------------------------------------------ analogscan info
+NOT_INSTALLED = "not installed"
 
 
 def _last_commit_date(path: Path) -> str | None:
@@ -70,7 +106,9 @@ def _is_figure(key: str) -> bool:
 
 def model_info() -> dict[str, Any]:
     """The shipped model: name, hash, rules version, training size and date, figures (None: no model)."""
-    path = _model_dir() / "model.json"
+    from .detect.classifier import default_model_dir
+
+    path = default_model_dir() / "model.json"
     if not path.is_file():
         return {"name": None, "hash": "none"}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -89,33 +127,13 @@ def versions() -> dict[str, str]:
     out = {
         "analogscan": __version__,
         "python": platform.python_version(),
-        "sudachipy": package_version("sudachipy"),
-        "sudachi_dictionary": f"sudachidict_core {package_version('sudachidict_core')}",
-        "spacy": package_version("spacy"),
+        "sudachipy": _package_version("sudachipy"),
+        "sudachi_dictionary": f"sudachidict_core {_package_version('sudachidict_core')}",
+        "spacy": _package_version("spacy"),
     }
-    if (ginza := package_version("ja_ginza")) != NOT_INSTALLED:
+    if (ginza := _package_version("ja_ginza")) != NOT_INSTALLED:
         out["ja_ginza"] = ginza
     return out
-
-
-def provenance(settings: Any, inputs: int, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The provenance of one run: ``settings`` is the DetectorSettings (or a mapping of options),
-    ``inputs`` the number of documents read. JSON-ready; keys in a fixed order."""
-    from .detect.rules import load_rules
-
-    options = _options(settings)
-    model = model_info()
-    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    return {
-        **versions(),
-        "rules": load_rules().version[:HASH_CHARS],
-        "model": model["hash"] if options.get("use_model", True) else "not used (--no-model)",
-        "model_name": model["name"],
-        "model_trained_on": model.get("trained_on"),
-        "options": options,
-        "date": when.isoformat().replace("+00:00", "Z"),
-        "inputs": inputs,
-    }
 
 
 def project_root() -> Path:
