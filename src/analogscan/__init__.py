@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import Scanner
 
 __version__ = "0.1.0"
+__all__ = ["Scanner", "__version__", "project_dir"]
+
+
+def __getattr__(name: str) -> Any:
+    """``from analogscan import Scanner`` without loading the detector's modules on ``import analogscan``."""
+    if name == "Scanner":
+        from .api import Scanner
+
+        return Scanner
+    raise AttributeError(f"module 'analogscan' has no attribute {name!r}")
 
 
 def project_dir(name: str) -> Path:

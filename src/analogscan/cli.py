@@ -27,6 +27,7 @@ from .deadline import TimeLimitExceeded, time_limit, too_slow
 from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from .info import info_command
 from .ingest import input_files, read_input
 from .ingest.limits import DEFAULT_LIMITS, MIB, Limits
 from .model import Document, ReadError, unit_record
@@ -111,6 +112,7 @@ def units(paths: tuple[str, ...], output: str | None, limits: Limits) -> None:
 main.add_command(techmap_command, "techmap")
 main.add_command(batch_command, "batch")
 main.add_command(review_command, "review")
+main.add_command(info_command, "info")
 
 
 def _report_targets(fmt: str | None, outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:

@@ -71,9 +71,10 @@ def _tokenizer():
     if tok is None:
         from sudachipy import Dictionary
 
-        tok = Dictionary(dict="core").tokenizer(
-            mode="C", fields={"surface", "pos", "normalized_form", "dictionary_form"}
-        )
+        dictionary = Dictionary(dict="core")
+        # SudachiPy 0.7 names it tokenizer(); 0.6 (which GiNZA 5.3 pins) create() with the same arguments
+        make = getattr(dictionary, "tokenizer", None) or dictionary.create
+        tok = make(mode="C", fields={"surface", "pos", "normalized_form", "dictionary_form"})
         _local.tokenizer = tok
     return tok
 
