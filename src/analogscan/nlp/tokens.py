@@ -109,24 +109,21 @@ def _morphemes(text: str) -> Iterator[Any]:
 
 
 _POS: dict[int, str] = {}  # Sudachi part-of-speech id → its first level (名詞, 動詞 …)
+# surface → (word id, lemma, first-level POS) of the word last seen with that surface; lemma None for
+# whitespace. Surface and word id decide lemma and POS (an unknown word's id stands for its POS), so
+# a morpheme costs two calls into Sudachi and one look-up instead of three calls and three look-ups.
+_WORDS: dict[str, tuple[int, str | None, str]] = {}
+_WORDS_MAX = 300_000
 
 
-def analyze(text: str, norm: Normalized | None = None) -> Analysis:
-    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
-    norm = norm or normalize(text)
-    lex = lexicon()
-    src_start, src_end = norm.src_start, norm.src_end
-    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
-    tokens: list[Token] = []
-    parts: list[str] = [""]
-    starts: list[int] = []
-    offset = 1  # the stream starts with a space so every lemma is space-delimited
-    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
-    for m in _morphemes(norm.text):
-        surface = m.surface()
-        begin, end = end, end + len(surface)
-        if not surface.strip():
-            continue
+def _word(m: Any, surface: str, wid: int) -> tuple[int, str | None, str]:
+    """The lemma and POS of a morpheme not seen before with this surface and word id."""
+    if len(_WORDS) >= _WORDS_MAX:
+        _WORDS.clear()
+    if not surface.strip():
+        entry: tuple[int, str | None, str] = (wid, None, "")
+    else:
+        lex = lexicon()
         nf = m.normalized_form()
         lemma = lex.get(nf) or lex.get(surface) or nf
         if " " in lemma:
@@ -135,7 +132,33 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
         pos = _POS.get(pos_id)
         if pos is None:
             pos = _POS[pos_id] = m.part_of_speech()[0]
-        tokens.append(new_token(Token, (surface, lemma, pos, src_start[begin], src_end[end - 1])))
+        entry = (wid, lemma, pos)
+    _WORDS[surface] = entry
+    return entry
+
+
+def analyze(text: str, norm: Normalized | None = None) -> Analysis:
+    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
+    norm = norm or normalize(text)
+    src_start, src_end = norm.src_start, norm.src_end
+    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
+    words = _WORDS
+    tokens: list[Token] = []
+    parts: list[str] = [""]
+    starts: list[int] = []
+    offset = 1  # the stream starts with a space so every lemma is space-delimited
+    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
+    for m in _morphemes(norm.text):
+        surface = m.surface()
+        begin, end = end, end + len(surface)
+        wid = m.word_id()
+        entry = words.get(surface)
+        if entry is None or entry[0] != wid:
+            entry = _word(m, surface, wid)
+        lemma = entry[1]
+        if lemma is None:
+            continue
+        tokens.append(new_token(Token, (surface, lemma, entry[2], src_start[begin], src_end[end - 1])))
         starts.append(offset)
         parts.append(lemma)
         offset += len(lemma) + 1
