@@ -256,15 +256,19 @@ def run_tasks(tasks: Sequence[T], work: Work[T, R], failed: Callable[[T, str], R
     ``ordered``). ``jobs``: worker processes (default: the cores available; 1 = in this process);
     ``backend``: where to run them instead (it is closed at the end). A task whose worker dies twice gives
     ``failed(task, reason)``. Raises ModelError/RuleError here when the detector cannot be built."""
-    settings.check()
     if backend is None:
         jobs = min(jobs or default_jobs(), len(tasks))
         if jobs <= 1:
-            detector = settings.build()
+            detector = settings.build()  # raises what check() would
             for task in tasks:
                 yield work(task, detector, limits)
             return
         backend = ProcessBackend(jobs)
+    try:
+        settings.check()
+    except BaseException:
+        backend.close()
+        raise
     run: _Supervisor[T, R] = _Supervisor(tasks, work, failed, 2 * backend.jobs, ordered)
     yield from _supervise(run, backend, settings, limits)
 

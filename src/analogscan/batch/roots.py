@@ -1,6 +1,7 @@
 """What a batch ROOT holds: one folder (or .zip) per municipality, or a manifest CSV.
 
-A manifest is a CSV with the columns ``municipality`` and ``path`` (a header row; relative paths are
+A folder (or .zip) is named by ``rules/municipalities.toml`` when the table knows it (``01_minato-ku`` →
+港区), else by its own name. A manifest is a CSV with the columns ``municipality`` and ``path`` (a header row; relative paths are
 read from the CSV's folder); one municipality may have several rows. Each municipality becomes a
 list of files to scan: every file under its folder (as ``analogscan scan`` would read it), or its
 .zip as one file.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..errors import AnalogscanError
 from ..ingest import iter_files
+from ..ingest.places import folder_municipality
 
 MANIFEST_COLUMNS = ("municipality", "path")
 
@@ -50,6 +52,7 @@ def discover(root: Path) -> list[Municipality]:
             continue
         if entry.is_dir() or entry.suffix.lower() == ".zip":
             name = entry.name if entry.is_dir() else entry.stem
+            name = folder_municipality(name) or name
             _add(found.setdefault(name, Municipality(name)), entry)
     if not found:
         raise RootError(f"{root}: holds no municipality folder or .zip")

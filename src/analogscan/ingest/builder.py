@@ -30,7 +30,7 @@ def strip_amendment_notes(text: str) -> tuple[str, list[str]]:
     return AMENDMENT_NOTE_RE.sub("", text).strip(), notes
 
 
-_NUMERAL = "[0-9０-９〇一二三四五六七八九十百千]"
+_NUMERAL = "[0-9０-９〇○一二三四五六七八九十百千]"  # ○ (a circle for 〇) in 「第一○号」
 _SUPPL_LABEL_RE = re.compile(
     rf"(明治|大正|昭和|平成|令和)[\s　]*({_NUMERAL}+|元)[\s　]*年"
     rf"(?:[\s　]*{_NUMERAL}+[\s　]*月)?(?:[\s　]*{_NUMERAL}+[\s　]*日)?"
@@ -71,7 +71,7 @@ class DocumentBuilder:
         self._pending: list[_Pending] = []
         self._paragraph: str | None = None
         self._paragraph_text = ""
-        self._item_stack: list[tuple[str, str]] = []  # (label, text) of open 号 / subdivisions
+        self._item_stack: list[tuple[str, str, int]] = []  # (label, text, depth) of open 号 / subdivisions
         self._ids: dict[str, int] = {}
         self._caption_for_next = ""
 
@@ -130,12 +130,13 @@ class DocumentBuilder:
     def item(self, text: str, label: str, depth: int = 0) -> Unit | None:
         """A 号 (depth 0, ``label`` canonical number such as "1" or "2の2") or a subdivision
         (depth ≥ 1, ``label`` as displayed: イ, (1), (i), ア, (ア))."""
-        del self._item_stack[depth:]
+        # by depth, not position: 「ア」「イ」 straight under a 項 (depth 1, no 号 above) are siblings
+        self._item_stack = [entry for entry in self._item_stack if entry[2] < depth]
         base, _, branch = label.partition("の")  # "2の2" is cited 第2号の2
         shown = (f"第{base}号" + (f"の{branch}" if branch else "")) if depth == 0 else label
-        context_parts = [self._paragraph_text] + [t for _, t in self._item_stack]
-        labels = [lab for lab, _ in self._item_stack] + [shown]
-        self._item_stack.append((shown, text))
+        context_parts = [self._paragraph_text] + [t for _, t, _ in self._item_stack]
+        labels = [lab for lab, _, _ in self._item_stack] + [shown]
+        self._item_stack.append((shown, text, depth))
         unit = self._add(text, "item" if depth == 0 else "subitem", labels)
         if unit is not None:
             unit.context = "\n".join(p for p in context_parts if p)
@@ -154,6 +155,17 @@ class DocumentBuilder:
             unit.citation = f"{table}（第{row}行）"
             self._register(unit)
         return unit
+
+    def open_provision(self, paragraph: int = 0) -> str:
+        """The citation of where the reader is: 「附則第3条第2項」 (``paragraph`` > 1 adds 第N項), "" in
+        the main provisions outside an article. For naming a table inside an article: 「第3条の表」."""
+        cite = "" if self._suppl is None else "附則" + self._suppl
+        if self._article is not None:
+            base, _, branch = self._article.partition("の")
+            cite += f"第{base}条" + (f"の{branch}" if branch else "")
+        if paragraph > 1:
+            cite += f"第{paragraph}項"
+        return cite
 
     # ------------------------------------------------------------- internals
     def _make_unit(self, text: str, kind: str, caption: str) -> Unit | None:

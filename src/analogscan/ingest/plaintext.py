@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from ..model import Document, Unit
 from .builder import AMENDMENT_NOTE_RE, DocumentBuilder, suppl_label
+from .html_common import table_name
 from .numbers import AIUEO, IROHA, canonical_number, kind_of, subitem_label
+from .places import body_of
 
 _NUM = r"[0-9０-９]"
 _KNUM = r"[0-9０-９〇一二三四五六七八九十百千]"
@@ -30,7 +32,12 @@ DAI_RE = re.compile(rf"^第({_KNUM}+(?:の{_KNUM}+)*){_SP}+(.+)$")  # 要綱 sty
 HEADING_RE = re.compile(rf"^第{_KNUM}+(編|章|節|款|目)(?:の{_KNUM}+)?(?:{_SP}+(.*))?$")
 _HEADING_LEVEL = {"編": 1, "章": 2, "節": 3, "款": 4, "目": 5}
 TOC_RANGE_RE = re.compile(r"[（(]第[^（）()]*条[^（）()]*[）)]$")
-SUPPL_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}*(抄|[（(].*[）)]))?$")
+TOC_HEADING_RE = re.compile(rf"^第{_KNUM}+(?:編|章|節|款|目)")  # 「第3章許可申請等(第15条―第21条)」: no space
+# 「第6条及び第7条 削除」「第3条から第5条まで　削除」: deleted articles in one line, cited by the first
+DELETED_RANGE_RE = re.compile(
+    rf"^第({_KNUM}+)条((?:の{_KNUM}+)*)()(?:及び|から|・|、)第{_KNUM}+条(?:の{_KNUM}+)*(?:まで)?{_SP}*(削除)$"
+)
+SUPPL_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}*(抄|[（(].*[）)](?:{_SP}*抄)?))?$")
 TABLE_RE = re.compile(rf"^別表(第{_KNUM}+(?:の{_KNUM}+)?)?(?:$|{_SP}|[（(])")
 FORM_RE = re.compile(r"^(?:別記|別紙|\[?様式|\[?別記様式)")
 PARA_RE = re.compile(rf"^({_NUM}+){_SP}+(.+)$")
@@ -51,7 +58,7 @@ DATE_RE = re.compile(
 NUMBER_RE = re.compile(rf"^[^\s、。（）()]{{0,30}}?第[0-9０-９一二三四五六七八九十百千〇―\-－]+号(?:の{_KNUM}+)?$")
 # amendment notes that the builder's pattern misses: 「一部改正〔平成一七年条例三七号〕」「(令三固評審委告示一)」
 NOTE_RE = re.compile(
-    r"^[（(]?(?:一部改正|全部改正|追加|削除|全改|本条追加|本条新設|旧第)[^。]*〔[^〕]*〕[^。]*$"
+    r"^[（(]?(?:一部改正|全部改正|追加|削除|全改|本条追加|本条新設|旧第)[^。]*〔[^〕\]]*[〕\]][^。]*$"
     r"|^[（(](?:明|大|昭|平|令)[0-9０-９元一二三四五六七八九十〇]+[^年（）()。]{0,40}"
     r"(?:条例|規則|訓令|告|規程|達|要綱)[^（）()。]*[）)]?$"
     r"|^[（(][^（）()。]*施行[）)]$"
@@ -63,11 +70,34 @@ PROMULGATION_RE = re.compile(r"(?:公布する|定める|改正する|制定す�
 JUNK_RE = re.compile(r"^(?:\|+|>|条文目次.*|このページ.*|ページの先頭.*|印刷.*|閉じる)$")
 TRAILER_RE = re.compile(r"^(?:体系情報|沿革情報)$|施行[）)]$")
 
+# Markdown renderings of rule books (「# 題名」「### 第1条」「#### 2 …」「##### (1) …」, 「| 表 |」 rows): the
+# heading marks are not reliable levels (a 号 may carry 「#」, a 項 「##」), so they are only removed; the
+# line itself says what it is, as in plain text.
+MD_HEADING_RE = re.compile(r"^#{1,6}(?!#)[ 　\t]*(.*)$")
+MD_SIGNAL_RE = re.compile(
+    rf"(?m)^[ \t]*#{{1,6}}[ 　\t]*(?:第{_KNUM}+条|[附付]{_SP}*則|目次|別表|{_KNUM}+{_SP}|[（(]{_NUM}+[）)])"
+)
+MD_RULE_RE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+MD_TABLE_RULE_RE = re.compile(r"^:?-{3,}:?$")
+MD_HISTORY_NOTE_RE = re.compile(r"^(?:〔注〕|注)?.{0,30}改正経過を注記した。$")
+MD_BULLET_RE = re.compile(r"^[-*+][ \t]+")  # 「- 1 この条例は…」: a list mark before a 附則 項
+MD_FOOTER = ("このファイルについて", "免責事項")  # the converter's notes after the rule
+# 「### 第1条 目的」: a caption written after the number without brackets
+MD_ARTICLE_CAPTION_RE = re.compile(
+    rf"^(第{_KNUM}+条(?:の{_KNUM}+)*){_SP}+(?:[（(]([^（）()]{{1,40}})[）)]|([^。（）()「」]{{1,40}}))$"
+)  # also 「### 第三十四条 （指定することができない法人等）」
+# a heading mark run into the line before: 「登記事項証明書##### (３) 公図の写し」
+MD_INLINE_HEADING_RE = re.compile(
+    rf"(?<=[^#\s])#{{1,6}}{_SP}*(?=[附付]{_SP}*則|第{_KNUM}+条|[（(]{_NUM}+[）)])"
+)
+
 
 @dataclass
 class _Line:
     text: str
     indented: bool
+    heading: bool = False   # a Markdown heading line (its 「#」 marks removed)
+    table: str = ""         # a Markdown table line: "head" (above the 「| --- |」 rule) or "row"
 
 
 def _balance(s: str) -> int:
@@ -86,27 +116,68 @@ def _split_run_on(text: str) -> str:
     return text
 
 
-def _prepare(text: str) -> list[_Line]:
+def is_markdown(text: str) -> bool:
+    """Markdown headings on provisions (「### 第1条」「#### 附則」「##### (1)」), not a stray 「#」."""
+    return len(MD_SIGNAL_RE.findall(text[:200000], 0)) >= 2
+
+
+def _markdown_lines(text: str) -> list[_Line]:
+    """Markdown → lines without heading marks; table rows as tab-joined cells; the footer dropped."""
+    out: list[_Line] = []
+    for raw in MD_INLINE_HEADING_RE.sub(lambda m: "\n" + m.group(0), text).split("\n"):
+        s = raw.strip()
+        if not s or MD_RULE_RE.match(s):
+            continue
+        if m := MD_HEADING_RE.match(s):
+            s = m.group(1).strip()
+            if s.startswith(MD_FOOTER):
+                break
+            if s:
+                out.append(_Line(MD_ARTICLE_CAPTION_RE.sub(_caption_in_brackets, s), False, heading=True))
+            continue
+        if s.startswith("|"):
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            if all(MD_TABLE_RULE_RE.match(c) for c in cells):  # 「| --- |」: the row above is the header
+                if out and out[-1].table == "row":
+                    out[-1].table = "head"
+                continue
+            out.append(_Line("\t".join(cells), False, table="row"))
+            continue
+        s = MD_BULLET_RE.sub("", s)
+        if s and not JUNK_RE.match(s):
+            out.append(_Line(s, False))
+    return out
+
+
+def _caption_in_brackets(m: re.Match[str]) -> str:
+    caption = (m.group(2) or m.group(3)).strip()
+    return m.group(0) if caption == "削除" else f"{m.group(1)}（{caption}）"
+
+
+def _prepare(text: str, markdown: bool = False) -> list[_Line]:
     """Split, drop blank and page-chrome lines, and join labels that stand on their own line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    text = _split_run_on(text)
-    raw = [ln.rstrip() for ln in text.split("\n")]
-    raw = [ln for ln in raw if ln.strip() and not JUNK_RE.match(ln.strip())]
+    if markdown:
+        raw = _markdown_lines(text)
+    else:
+        text = _split_run_on(text)
+        raw = [_Line(ln.strip(), ln[:1] in (" ", "\u3000", "\t")) for ln in text.split("\n")
+               if ln.strip() and not JUNK_RE.match(ln.strip())]
     out: list[_Line] = []
     i = 0
     while i < len(raw):
-        s = raw[i].strip().rstrip("|").strip()
-        indented = raw[i][:1] in (" ", "\u3000", "\t")
+        ln = raw[i]
+        s = ln.text if ln.table else ln.text.rstrip("|").strip()
         if not s:
             i += 1
             continue
-        nxt = raw[i + 1].strip() if i + 1 < len(raw) else ""
-        if LABEL_ONLY_RE.match(s) and nxt and not _structural(nxt) \
+        nxt = raw[i + 1].text if i + 1 < len(raw) and not raw[i + 1].table else ""
+        if not ln.table and LABEL_ONLY_RE.match(s) and nxt and not _structural(nxt) \
                 and (not s.isdigit() or len(nxt) >= 8 or nxt.endswith("。")):  # not a table's number cell
-            out.append(_Line(f"{s} {nxt}", indented))
+            out.append(_Line(f"{s} {nxt}", ln.indented, ln.heading))
             i += 2
             continue
-        out.append(_Line(s, indented))
+        out.append(_Line(s, ln.indented, ln.heading, ln.table))
         i += 1
     return out
 
@@ -173,6 +244,11 @@ class _Parser:
         self.buf: tuple[Callable[..., Unit | None], tuple, str] | None = None
         self.dai_units: list[Unit] = []
         self.dai_block = False
+        self.markdown = False
+        self.grid_open = False        # inside a Markdown table (「| … |」 lines)
+        self.grid_head = ""           # its header row: the rows' context
+        self.grid_name = ""           # the name of a table inside an article: 「第2条の表」
+        self.grid_rows: dict[str, int] = {}  # rows so far per such name (two tables of 第9条 count on)
 
     # ------------------------------------------------------------ buffering
     def emit(self, fn: Callable[..., Unit | None], text: str, *args: object) -> None:
@@ -290,14 +366,45 @@ class _Parser:
                 or PROMULGATION_RE.search(s) and not PARA_RE.match(s)):
             self.b.line(s)
             return True
-        if "。" not in s and not _structural(s) and len(s) <= 40:
-            self.b.line(s)  # 分類 labels such as 「庁中一般」
+        if self.markdown and (s[:1] in "（(" and re.search("改正|改称|追加", s) or MD_HISTORY_NOTE_RE.match(s)):
+            self.b.line(s)  # 「（題名改正）」「〔注〕平成17年3月から改正経過を注記した。」 under a Markdown title
+            return True
+        if self.markdown and (DAI_RE.match(s) or TABLE_RE.match(s)):
+            return False  # 「### 第1　総則」 of a 要綱 begins the provisions
+        if "。" not in s and not _structural(s) and (len(s) <= 40 or self.markdown):
+            self.b.line(s)  # 分類 labels such as 「庁中一般」; 「…の規定に基づき制定」 under a Markdown title
             return True
         return False
+
+    def grid_line(self, ln: _Line) -> None:
+        """A Markdown table line: in a 別表 one unit a row (「別表第1（第3行）」), inside an article or
+        a 附則 「第2条の表（第1行）」; the header row is a plain line and the rows' context."""
+        self.flush()
+        if not self.grid_open:
+            self.grid_open, self.grid_head = True, ""
+            self.grid_name = (self.b.open_provision(self.para) or "本則") + "の表"
+        if ln.table == "head":
+            self.b.line(ln.text)
+            self.grid_head = ln.text if not self.grid_head else f"{self.grid_head}\n{ln.text}"
+            return
+        if self.table is not None:
+            self.table_row += 1
+            unit = self.b.table_row(self.table, self.table_row, ln.text)
+        else:
+            n = self.grid_rows[self.grid_name] = self.grid_rows.get(self.grid_name, 0) + 1
+            unit = self.b.table_row(self.grid_name, n, ln.text, within_article=True)
+        if unit is not None:
+            unit.context = self.grid_head
+            self.units_seen = True
 
     def toc_line(self, s: str) -> bool:
         """Lines of a 目次; it ends after its 附則 entry or when the first chapter comes again."""
         key = TOC_RANGE_RE.sub("", s).strip()
+        if s == self.doc.title and s:  # the title repeated over the 目次 entries
+            self.b.line(s)
+            return True
+        if TOC_HEADING_RE.match(key) and TOC_RANGE_RE.search(s) and not HEADING_RE.match(key):
+            key = TOC_HEADING_RE.match(key).group(0)
         if SUPPL_RE.match(s) or s in ("前文", "本則"):
             if SUPPL_RE.match(s):
                 self.toc = False
@@ -315,7 +422,16 @@ class _Parser:
 
     def feed(self, ln: _Line) -> None:
         s = ln.text
+        if ln.table:
+            self.started = True
+            self.grid_line(ln)
+            return
+        self.grid_open = False
         if self.toc and self.toc_line(s):
+            return
+        if self.markdown and s == "目次" and not self.articles_seen and not self.in_suppl:  # after a note such as 「（題名改正）」
+            self.toc = True
+            self.b.line(s)
             return
         if not self.started:
             if self.header_line(s):
@@ -335,9 +451,11 @@ class _Parser:
         if m := TABLE_RE.match(s):
             self.close_block()
             self.table, self.table_row = "別表" + (m.group(1) or ""), 0
+            if self.markdown:
+                self.table = table_name(s) or self.table  # 別表第二 → 別表第2, as the HTML readers cite it
             self.b.line(s)
             return
-        if FORM_RE.match(s) and not self.buf:
+        if FORM_RE.match(s) and (not self.buf or ln.heading):
             self.close_block()
             self.form = True
             self.b.line(s)
@@ -351,7 +469,7 @@ class _Parser:
             self.close_block()
             self.b.caption(s)
             return
-        if m := ARTICLE_RE.match(s):
+        if m := ARTICLE_RE.match(s) or DELETED_RANGE_RE.match(s):
             self.close_block()
             self.in_article = self.articles_seen = True
             self.b.begin_article(m.group(1) + m.group(2), f"（{m.group(3)}）" if m.group(3) else None)
@@ -436,11 +554,16 @@ def _rename(doc: Document, fix: Callable[[Unit], str | None]) -> None:
 
 
 def parse(text: str, doc: Document) -> Document:
-    """Fill ``doc`` (title, date, number, kind, text, units) from plain text."""
-    lines = _prepare(text)
+    """Fill ``doc`` (title, date, number, kind, text, units) from plain text (or its Markdown rendering:
+    then also the body, from the title or the folder)."""
+    markdown = is_markdown(text)
+    lines = _prepare(text, markdown)
     title, at = _title(lines)
+    if markdown and lines and lines[0].heading and not title and not _structural(lines[0].text):
+        title = lines[0].text  # a long Markdown 「# 題名」
     doc.title = doc.title or title
     p = _Parser(doc)
+    p.markdown = markdown
     lines = _cut_trailer(lines[at:], title)
     p.indented_layout = sum(
         1 for ln in lines if ln.indented and (CAPTION_RE.match(ln.text) or PAREN_NUM_RE.match(ln.text))
@@ -467,6 +590,9 @@ def parse(text: str, doc: Document) -> Document:
         return None
 
     _rename(doc, fix)
+    if markdown:
+        doc.body = doc.body or body_of(doc.title, doc.doc_id)
+        doc.kind = doc.kind or kind_of("", doc.title)
     return doc
 
 
