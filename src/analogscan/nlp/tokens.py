@@ -10,10 +10,11 @@ regular expressions; a match maps back to tokens and from tokens to original cha
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,7 +73,7 @@ def _tokenizer():
         from sudachipy import Dictionary
 
         tok = Dictionary(dict="core").tokenizer(
-            mode="C", fields={"surface", "pos", "normalized_form", "dictionary_form"}
+            mode="C", fields={"surface", "pos", "normalized_form"}  # fewer fields, faster morphemes
         )
         _local.tokenizer = tok
     return tok
@@ -88,6 +89,10 @@ def pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> Iterator[tuple[int,
     A piece ends after the last 。 or line break that fits, else (one endless sentence) at the
     longest prefix that fits. Text that fits is one piece, so real units are tokenised as before.
     """
+    if len(text) * 4 <= max_bytes:  # at most 4 UTF-8 bytes a character: fits without encoding it
+        if text:
+            yield 0, text
+        return
     start = 0
     while start < len(text):
         rest = text[start:]
@@ -137,8 +142,18 @@ def _word(m: Any, surface: str, wid: int) -> tuple[int, str | None, str]:
     return entry
 
 
-def analyze(text: str, norm: Normalized | None = None) -> Analysis:
-    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
+def analyze_many(items: Sequence[tuple[str, Normalized]]) -> list[Analysis]:
+    """``analyze`` of many (text, normalisation) pairs. Sudachi first runs over all of them in a row:
+    called between other work its dictionary falls out of the CPU caches and it runs at about half
+    the speed (1.5 s against 0.7 s for the candidate units of 150 laws)."""
+    tok = _tokenizer()
+    lists = [[tok.tokenize(piece) for _base, piece in pieces(norm.text)] for _text, norm in items]
+    return [analyze(text, norm, itertools.chain.from_iterable(ml)) for (text, norm), ml in zip(items, lists)]
+
+
+def analyze(text: str, norm: Normalized | None = None, morphemes: Iterable[Any] | None = None) -> Analysis:
+    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made;
+    ``morphemes``: Sudachi's morphemes of ``norm.text``, if already tokenised)."""
     norm = norm or normalize(text)
     src_start, src_end = norm.src_start, norm.src_end
     new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
@@ -148,7 +163,7 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
     starts: list[int] = []
     offset = 1  # the stream starts with a space so every lemma is space-delimited
     end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
-    for m in _morphemes(norm.text):
+    for m in _morphemes(norm.text) if morphemes is None else morphemes:
         surface = m.surface()
         begin, end = end, end + len(surface)
         wid = m.word_id()
