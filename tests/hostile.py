@@ -142,7 +142,58 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
     expected["h22_pipe.txt"] = "not a regular file (device, pipe or socket)"
     put("h23_name\nwith\x1b[31mcontrol.txt", b"", "empty file")
     put("h24_vendor.html", '<!DOCTYPE html><html><body><div class="x">第1条 掲示する。</div></body></html>', UNKNOWN)
+    # --- issue 16: names, folders, NULs late in the file, duplicate archive members
+    put("h30_late_nul.txt", GOOD_TEXT.encode("utf-8") * 400 + b"\x00" * 64 + GOOD_TEXT.encode("utf-8"), BINARY)
+    cp932 = os.fsdecode("h31_規則".encode("cp932") + b".txt")  # as a Windows tool writes it on a share
+    put(cp932, GOOD_TEXT, NAME_NOT_UTF8)
+    put(os.fsdecode("h32_sub_".encode("cp932") + "例規".encode("cp932")) + "/a.txt", GOOD_TEXT, NAME_NOT_UTF8)
+    put("h33_\u2028line\u2029para\u061cmark.txt", b"", "empty file")
+    put("h34_same_name_twice.zip", _zip_twice("a.txt", GOOD_TEXT.encode("utf-8"),
+                                              "○別の規則\n第1条 職員は常駐する。\n".encode()), "")
+    del expected["h34_same_name_twice.zip"]
+    expected["h34_same_name_twice.zip!a.txt"] = "the archive holds 2 members of this name; none of them read"
+    expected.update(_too_deep(folder, "h35_deep"))
     return expected
+
+
+NAME_NOT_UTF8 = ("file name is not UTF-8 (its bytes are shown as \\xNN; e.g. CP932 from a Windows share), "
+                 "not read: rename it to UTF-8 (convmv -f cp932 -t utf8) to scan it")
+
+
+def _zip_twice(name: str, first: bytes, second: bytes) -> bytes:
+    """A zip with two members of the same name (zipfile warns, but writes it; other tools do too)."""
+    import warnings
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        warnings.simplefilter("ignore")
+        zf.writestr(name, first)
+        zf.writestr(name, second)
+    return buf.getvalue()
+
+
+def _too_deep(folder: Path, name: str) -> dict[str, str]:
+    """Folders nested past the system's path-length limit (PATH_MAX, 4,096 bytes on Linux), made by
+    relative steps, a rule book at the bottom: the folder whose path is too long is named, the rest read."""
+    level = "d" * 200
+    os.mkdir(folder / name)
+    fd = os.open(folder / name, os.O_RDONLY)
+    path, rel, failing = folder / name, name, ""
+    try:
+        for _ in range(25):
+            os.mkdir(level, dir_fd=fd)
+            nxt = os.open(level, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+            path, rel = path / level, f"{rel}/{level}"
+            if not failing and len(os.fsencode(str(path))) >= 4096:
+                failing = rel
+        leaf = os.open("rule.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, GOOD_TEXT.encode("utf-8"))
+        os.close(leaf)
+    finally:
+        os.close(fd)
+    return {failing: "folder not read: File name too long"}
 
 
 if __name__ == "__main__":  # python tests/hostile.py DIR — a folder to try by hand: analogscan scan DIR/reiki
@@ -154,3 +205,68 @@ if __name__ == "__main__":  # python tests/hostile.py DIR — a folder to try by
     (base / "secret.txt").write_text("第1条 秘密を掲示する。\n", encoding="utf-8")
     (base / "outside").mkdir()
     print(f"{len(make_hostile(base / 'reiki', base / 'secret.txt', base / 'outside'))} hostile inputs in {base / 'reiki'}")
+
+
+# ------------------------------------------------------------------ staff workbooks (review import)
+SHEET_PART = "xl/worksheets/sheet1.xml"
+WORKBOOK_BROKEN = "cannot read the workbook at 点検シート row 3: "
+
+
+def rezip(xlsx: bytes, parts: dict[str, bytes]) -> bytes:
+    """The workbook with some parts replaced or added (everything else copied as it was)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename not in parts:
+                dst.writestr(info.filename, src.read(info))
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def _cell_a3(sheet: bytes, replacement: str) -> bytes:
+    """The sheet with its cell A3 (a decided row's 自治体) replaced by ``replacement``."""
+    text = sheet.decode("utf-8")
+    start = text.index('<c r="A3"')
+    end = text.index("</c>", start) + len("</c>")
+    return (text[:start] + replacement + text[end:]).encode("utf-8")
+
+
+def make_hostile_workbooks(folder: Path, good: bytes) -> dict[str, str]:
+    """Hostile variants of ``good`` (an edited 点検シート whose rows 2–5 carry decisions) written into
+    ``folder``; returns name → the reason ``review import`` must give (a reason ending in "…" is a prefix)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        sheet = zf.read(SHEET_PART)
+    head, _, rest = sheet.partition(b"<worksheet")
+    cases = {
+        "w01_dtd.xlsx": (rezip(good, {SHEET_PART: (head + b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
+                                                   b"<worksheet" + rest)}),
+                         (f"part {SHEET_PART}: a DTD or entity declaration, refused (a 点検シート has none; entities "
+                          "are never expanded)")),
+        "w02_truncated_sheet.xlsx": (rezip(good, {SHEET_PART: sheet[: sheet.index(b'<c r="B3"')]}),
+                                     WORKBOOK_BROKEN + "ParseError: no element found…"),
+        "w03_bad_date.xlsx": (rezip(good, {SHEET_PART: _cell_a3(sheet, '<c r="A3" t="d"><v>yesterday</v></c>')}),
+                              WORKBOOK_BROKEN + "ValueError: …"),
+        "w04_bad_number.xlsx": (rezip(good, {SHEET_PART: _cell_a3(sheet, '<c r="A3" t="n"><v>見本市</v></c>')}),
+                                WORKBOOK_BROKEN + "ValueError: …"),
+        "w05_string_index.xlsx": (rezip(good, {SHEET_PART: _cell_a3(sheet, '<c r="A3" t="s"><v>99999</v></c>')}),
+                                  WORKBOOK_BROKEN + "IndexError: list index out of range"),
+        # 40 MiB of one repeated string in the shared strings: ~1000:1
+        "w06_string_bomb.xlsx": (rezip(good, {"xl/sharedStrings.xml": b"<sst><si><t>" + b"a" * (40 * 1024 * 1024)
+                                              + b"</t></si></sst>"}),
+                                 "part xl/sharedStrings.xml: suspicious compression ratio (over 100:1), possible zip bomb, not read"),
+        "w07_not_a_zip.xlsx": (b"PK\x03\x04" + junk(200, nul=True), "cannot read the workbook: …"),
+    }
+    for name, (data, _reason) in cases.items():
+        (folder / name).write_bytes(data)
+    return {name: reason for name, (_data, reason) in cases.items()}
+
+
+def false_dimension(good: bytes) -> bytes:
+    """``good`` whose sheet claims to end at row 2 (<dimension ref="A1:AA2"/>): every row must still be read."""
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        sheet = zf.read(SHEET_PART).decode("utf-8")
+    start = sheet.index("<dimension ")
+    end = sheet.index("/>", start) + 2
+    return rezip(good, {SHEET_PART: (sheet[:start] + '<dimension ref="A1:AA2"/>' + sheet[end:]).encode("utf-8")})

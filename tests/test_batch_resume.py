@@ -47,7 +47,7 @@ def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: by
         result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(tmp_path / "out"),
                                            "--executor", "dask", "--scheduler", cluster.scheduler_address])
     assert result.exit_code == 1, result.output
-    assert "28 findings, 5 groups; files scanned 16, reused from cache 0" in result.stderr
+    assert "21 findings, 3 groups; files scanned 16, reused from cache 0" in result.stderr
     assert (tmp_path / "out" / "findings.jsonl").read_bytes() == clean_run
     assert (tmp_path / "out" / "batch.xlsx").exists() and (tmp_path / "out" / "dashboard.html").exists()
 

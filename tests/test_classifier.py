@@ -10,18 +10,19 @@ from click.testing import CliRunner
 
 from analogscan.analog_types import UNSPECIFIED
 from analogscan.cli import main
+from analogscan.detect.calibration import Reliability
 from analogscan.detect.classifier import (
     HEADS,
     LinearTypeModel,
     ModelError,
-    Thresholds,
     decide,
-    head_thresholds,
+    domain_features,
     load_default_model,
 )
 from analogscan.detect.detector import Detector
 from analogscan.detect.metrics import LabelledUnit, Scores, read_labels
 from analogscan.detect.rules import TYPE_IDS, load_rules
+from analogscan.detect.thresholds import DomainThresholds, Thresholds
 from analogscan.detect.train import train
 
 # Real wordings (shortened) with labels that follow the annotation guide; two groups per type so
@@ -60,7 +61,7 @@ def test_training_is_reproducible(trained, tmp_path) -> None:
     model, report = trained
     again, report2 = train(_units(), load_rules(), folds=3, seed=0)
     assert again.vocabulary == model.vocabulary
-    assert np.array_equal(again.coef, model.coef) and again.threshold == model.threshold
+    assert np.array_equal(again.coef, model.coef) and again.thresholds == model.thresholds
     assert report["cv"] == report2["cv"]
     a, b = tmp_path / "a", tmp_path / "b"
     model.save(a)
@@ -81,6 +82,7 @@ def test_saved_model_is_plain_data_and_round_trips(trained, tmp_path) -> None:
     detector = Detector(model=loaded)
     ua = detector.analyse("書類を事務所に備え置き、閲覧させなければならない。")
     assert loaded.scores(ua) == pytest.approx(model.scores(ua), abs=1e-5)
+    assert loaded.thresholds == model.thresholds
 
 
 def test_loading_refuses_a_model_trained_with_other_rules(trained, tmp_path) -> None:
@@ -94,7 +96,7 @@ def test_loading_refuses_a_model_trained_with_other_rules(trained, tmp_path) -> 
 
 
 def test_any_head_gives_an_untyped_finding_only_when_no_type_passes() -> None:
-    thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.4}
+    thr = DomainThresholds({t: 0.5 for t in TYPE_IDS}, any=0.4, any_high_recall=0.2)
     probs = {**{t: 0.1 for t in TYPE_IDS}, "visit_viewing": 0.3, "document_posting": 0.2, "any": 0.45}
     basis: dict[str, str] = {}
     candidates: list[str] = []
@@ -105,7 +107,8 @@ def test_any_head_gives_an_untyped_finding_only_when_no_type_passes() -> None:
     assert candidates == ["visit_viewing", "document_posting"]
     # only when the unit holds some type's keywords
     assert decide(probs, thr, seen=set()) == {}
-    assert decide({**probs, "any": 0.2}, thr) == {}
+    assert decide({**probs, "any": 0.3}, thr) == {}
+    assert decide({**probs, "any": 0.3}, thr, high_recall=True) == {UNSPECIFIED: 0.3}
     assert decide({**probs, "onsite_audit": 0.7}, thr) == {"onsite_audit": 0.7}
 
 
@@ -120,38 +123,70 @@ def test_untyped_findings_count_for_any_type_only() -> None:
     assert (d["unspecified"]["tp"], d["unspecified"]["fp"]) == (1, 1)
 
 
-def test_any_head_is_recall_weighted_on_municipal_rules_and_in_a_sweep() -> None:
-    thr = {"visit_viewing": 0.5, "any": 0.45, "any_municipal": 0.2, "any_high_recall": 0.1}
-    assert head_thresholds(thr).any == 0.45
-    assert head_thresholds(thr, municipal=True).any == 0.2
-    assert head_thresholds(thr, municipal=True, high_recall=True).any == 0.1
-    assert head_thresholds(thr, municipal=True).types["visit_viewing"] == 0.5  # no scale learned: unchanged
-    scaled = {**thr, "municipal_type_scale": 0.4}
-    assert head_thresholds(scaled).types["visit_viewing"] == 0.5  # national laws: as trained
-    assert head_thresholds(scaled, municipal=True).types["visit_viewing"] == pytest.approx(0.2)
-    assert Thresholds.of(scaled).to_dict() == {**scaled, "rule_floor": 1.1}  # model.json's mapping round-trips
+def test_thresholds_are_per_domain_and_round_trip() -> None:
+    national = DomainThresholds({t: 0.5 for t in TYPE_IDS}, any=0.45, any_high_recall=0.1)
+    municipal = DomainThresholds({**{t: 0.5 for t in TYPE_IDS}, "visit_viewing": 0.3}, any=0.2, any_high_recall=0.05)
+    thr = Thresholds(national, municipal)
+    assert thr.of(False).any_in_force() == 0.45 and thr.of(True).any_in_force() == 0.2
+    assert thr.of(True).any_in_force(high_recall=True) == 0.05
+    assert thr.of(True).types["visit_viewing"] == 0.3 and thr.of(False).types["visit_viewing"] == 0.5
+    assert Thresholds.from_dict(json.loads(json.dumps(thr.as_dict()))) == thr
 
 
-def test_very_sure_rules_decide_alone() -> None:
-    thr = {**{t: 0.5 for t in TYPE_IDS}, "any": 0.9, "rule_floor": 0.9}
+def test_rules_never_decide_alone_and_scores_are_probabilities() -> None:
+    """A very sure rule no longer decides by itself (it misfired on 例規: 職員研修 as 対面講習): the
+    classifier decides and the 確信度 is its calibrated probability, never a rule score of 1.00."""
+    thr = DomainThresholds({t: 0.5 for t in TYPE_IDS}, any=0.9)
     probs = {**{t: 0.1 for t in TYPE_IDS}, "any": 0.1}
-    assert decide(probs, thr, {"document_posting": 0.95}) == {"document_posting": 0.95}
-    assert decide(probs, thr, {"document_posting": 0.85}) == {}
+    assert decide(probs, thr, seen={"in_person_training"}) == {}
+
+
+def test_features_are_given_once_shared_and_once_tagged_with_the_domain() -> None:
+    feats = {"w:掲示": 1.0, "T:document_posting": 0.8}
+    assert domain_features(feats, municipal=True) == {**feats, "M|w:掲示": 1.0, "M|T:document_posting": 0.8}
+    assert set(domain_features(feats, municipal=False)) == {*feats, "L|w:掲示", "L|T:document_posting"}
+
+
+def test_reliability_table_and_expected_calibration_error() -> None:
+    rel = Reliability()
+    rel.add(["document_posting"], {"document_posting": 0.95})        # right, bin 0.9–1.0
+    rel.add([], {"document_posting": 0.93})                          # wrong, same bin
+    rel.add(["visit_viewing"], {UNSPECIFIED: 0.35})                   # 種別要確認 on an analog unit: right
+    d = rel.as_dict()
+    assert d["findings"] == 3 and d["shown_as_1.00"] == 0
+    assert d["bins"][9] == {"bin": "0.9–1.0", "findings": 2, "mean_score": 0.94, "right": 1, "share_right": 0.5}
+    assert d["bins"][3]["right"] == 1
+    # |0.94 − 0.5| × 2/3 + |0.35 − 1| × 1/3
+    assert d["ece"] == pytest.approx((0.44 * 2 + 0.65) / 3, abs=1e-4)
 
 
 def test_shipped_model_matches_the_rules_and_is_in_the_loop(repo) -> None:
     model = load_default_model()
     assert model is not None, "models/analogscan-clf is missing: run `analogscan train`"
     assert model.rules_version == load_rules().version
-    # the recall-first sweep and municipal rules lower only the any-head threshold
-    assert model.threshold.any_high_recall is not None and model.threshold.any_high_recall < model.threshold.any
-    assert head_thresholds(model.threshold, municipal=True).any <= model.threshold.any
-    assert model.meta["cv_high_recall"]["any_type"]["recall"] > model.meta["cv"]["any_type"]["recall"]
+    # the recall-first sweep lowers only the any-head threshold, in both domains
+    for municipal in (False, True):
+        d = model.thresholds.of(municipal)
+        assert d.any_high_recall <= d.any
+    # no probability is certain: the calibration has a ceiling below 1
+    assert float(model.platt[:, :, 2].max()) <= 0.99 + 1e-9
     detector = Detector(model=model)
     _ua, passed = detector.predict("営業者は、許可証を営業所の見やすい場所に掲示しなければならない。")
+    assert set(passed) == {"document_posting"} and passed["document_posting"] < 0.995
+    _ua, passed = detector.predict("告示は、役場前の掲示場に掲示して行う。", municipal=True)
     assert set(passed) == {"document_posting"}
     _ua, passed = detector.predict("この条例は、公布の日から施行する。")
     assert passed == {}
+
+
+def test_eval_command_with_the_shipped_model_prints_json(tmp_path) -> None:
+    labels = tmp_path / "labels.jsonl"
+    rows = [{"id": u.id, "text": u.text, "labels": u.labels, "body": u.group} for u in _units()]
+    labels.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(labels), "--json"])
+    assert result.exit_code == 0, result.output
+    cal = json.loads(result.output)["domains"]["municipal"]["calibration"]
+    assert cal["findings"] >= 8 and cal["shown_as_1.00"] == 0
 
 
 def test_eval_command_reports_tool_and_keyword_net(tmp_path) -> None:
@@ -162,8 +197,12 @@ def test_eval_command_reports_tool_and_keyword_net(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["units"] == 22 and out["model"] is None
-    assert set(out["tool"]["per_type"]) == set(TYPE_IDS) == set(out["keyword_net"]["per_type"])
-    assert out["tool"]["any_type"]["tp"] + out["tool"]["any_type"]["fn"] == 16
+    muni = out["domains"]["municipal"]  # bodies other than 国 are municipal
+    assert muni["units"] == 22 and out["domains"]["national"]["units"] == 0
+    assert set(muni["cv"]["per_type"]) == set(TYPE_IDS) == set(muni["keyword_net"]["per_type"])
+    assert muni["cv"]["any_type"]["tp"] + muni["cv"]["any_type"]["fn"] == 16
+    assert muni["net_recall"] == {"positives": 16, "in_net": 16, "recall": 1.0}
+    assert muni["calibration"]["findings"] >= 1
     assert len(read_labels([labels])) == 22
     # a second copy of the file: evaluation keeps every line, training counts each unit once
     assert len(read_labels([labels, labels])) == 44

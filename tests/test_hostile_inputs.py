@@ -25,7 +25,11 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             p = Path(dirpath) / name
-            st = p.lstat()
+            try:
+                st = p.lstat()
+            except OSError:  # past the path-length limit (h35): os.walk does not descend there either
+                snap[str(p)] = ("unreachable",)
+                continue
             if p.is_symlink():
                 snap[str(p)] = ("link", os.readlink(p))
             elif p.is_file():
@@ -66,7 +70,7 @@ def rule_book(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> dict:
 
 
 def test_at_least_twenty_hostile_inputs(rule_book: dict) -> None:
-    assert len(rule_book["expected"]) == 34
+    assert len(rule_book["expected"]) == 40
 
 
 def test_scan_completes_with_exit_1(rule_book: dict) -> None:

@@ -18,7 +18,7 @@ from analogscan.review.store import ReviewStore
 
 TITLE_065 = "選挙人名簿の抄本の閲覧等に関する規程"
 OLD_3 = "第3条 選挙人名簿の抄本の閲覧は、久米南町選挙管理委員会(以下「委員会」という。)が指定する場所においてしなければならない。"
-NEW_3 = "第3条 選挙人名簿の抄本の閲覧は、久米南町選挙管理委員会(以下「委員会」という。)の事務室においてしなければならない。"
+NEW_3 = "第3条 選挙人名簿の抄本の閲覧は、久米南町選挙管理委員会(以下「委員会」という。)が指定する場所において、係員の立会いの下にしなければならない。"
 NEW_6 = "(閲覧の記録)\n\n第6条 委員会は、閲覧者の氏名及び閲覧の日時を記録した閲覧簿を事務室に備え置き、閲覧に供しなければならない。\n\n"
 
 
@@ -122,13 +122,14 @@ def test_round_trip(tmp_path: Path, rule_books: tuple[Path, Path]) -> None:
     out = tmp_path / "r8.jsonl"
     code, err = run("scan", str(next_year), "--review", str(store), "-o", str(out))
     assert code == 0, err
-    assert "review: 3 carried, 2 hidden (非該当 before), 1 changed since the decision (再確認 要), 3 new" in err
+    assert "review: 3 carried, 2 hidden (非該当 before), 1 changed since the decision (再確認 要), 4 new" in err
     got = [(r["citation"], r["type"], r["review"]["status"], r["review"].get("verdict"), r["review"].get("citation"))
            for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())]
     assert got == [
         ("第4条第1号", "visual_inspection", "carried", "該当", "第4条第1号"),
         ("第4条第2号", "visual_inspection", "new", None, None),
         ("第4条第2号", "periodic_inspection", "new", None, None),
+        ("第5条第2号", "unspecified", "new", None, None),          # 種別要確認: the record of each 点検
         ("第3条", "visit_viewing", "changed", "該当", "第3条"),
         ("第5条第1項", "visit_viewing", "carried", "要確認", "第5条第1項"),
         ("第6条", "visit_viewing", "new", None, None),            # the inserted article: not the old 第6条
@@ -153,7 +154,7 @@ def test_round_trip(tmp_path: Path, rule_books: tuple[Path, Path]) -> None:
     assert rows[("第7条", "visit_viewing")] == ("該当", "閲覧制限の基準を見直す", "該当", "閲覧制限の基準を見直す", None)
     assert rows[("第3条", "visit_viewing")] == (None, None, "該当", "閲覧場所をオンライン閲覧に広げる", "要")
     assert rows[("第6条", "visit_viewing")] == (None, None, None, None, "新規")
-    assert rows[("第5条第1項", "visit_viewing")][0] == "要確認" and len(rows) == 7
+    assert rows[("第5条第1項", "visit_viewing")][0] == "要確認" and len(rows) == 8
 
     # importing next year's sheet untouched keeps who decided and when; 第7条 is where the decision now stands
     code, err = run("review", "import", str(sheet8), "--store", str(store))
@@ -181,13 +182,13 @@ def test_scan_review_outputs_every_format(tmp_path: Path, rule_books: tuple[Path
     for path in (csv_path, html_path):
         assert run("scan", str(next_year), "--review", str(store), "-o", str(path))[0] == 0
     rows = {(r["条項"], r["類型ID"]): r for r in csv.DictReader(csv_path.open(encoding="utf-8-sig"))}
-    assert len(rows) == 7
+    assert len(rows) == 8
     r3, r7 = rows[("第3条", "visit_viewing")], rows[("第7条", "visit_viewing")]
     assert (r3["判定"], r3["前回判定"], r3["前回見直し方針"], r3["再確認"]) == ("", "該当", "閲覧場所をオンライン閲覧に広げる", "要")
     assert (r7["判定"], r7["見直し方針"], r7["再確認"]) == ("該当", "閲覧制限の基準を見直す", "")
     assert rows[("第6条", "visit_viewing")]["再確認"] == "新規"
     page = html_path.read_text(encoding="utf-8")
     assert page.count('<span class="badge recheck">再確認 要</span>') == 1
-    assert page.count('<span class="badge recheck">再確認 新規</span>') == 3
+    assert page.count('<span class="badge recheck">再確認 新規</span>') == 4
     assert page.count('<span class="badge prev">前回判定 該当</span>') == 3
     assert "前回見直し方針：閲覧制限の基準を見直す" in page

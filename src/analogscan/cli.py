@@ -1,7 +1,8 @@
 """The ``analogscan`` command line.
 
 Exit codes: 0 all inputs read; 1 some inputs could not be read (each named on stderr, the
-rest processed); 2 usage error or nothing could be read; 130 interrupted (Ctrl-C or SIGTERM).
+rest processed); 2 usage error or nothing could be read; 3 an output could not be written (or must not
+be replaced: a device, a link), nothing written; 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from .batch.cli import batch_command
 from .cli_options import detector_options
 from .cli_safety import check_output_is_no_input, limit_options
 from .console import echo_error, progress_bar
+from .deadline import TimeLimitExceeded, time_limit, too_slow
 from .detect.finding import Finding
 from .detect.settings import DetectorSettings
 from .errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
-from .ingest import read_paths
+from .ingest import input_files, read_input
 from .ingest.limits import DEFAULT_LIMITS, Limits
 from .model import Document, ReadError, unit_record
 from .review.apply import apply_review
@@ -48,9 +50,17 @@ class InputLog:
         self.failures = 0
 
     def documents_from(self, paths: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
-        for item in read_paths(paths, limits):
-            if self.counted(item):
-                yield item
+        """The documents of every input file, each file read within the time limit (nothing partial)."""
+        for item in input_files(paths):
+            if isinstance(item, ReadError):
+                self.counted(item)
+                continue
+            try:
+                with time_limit(limits.max_seconds_per_file):
+                    results = list(read_input(item, limits))
+            except TimeLimitExceeded:
+                results = [ReadError(str(item[0]), too_slow(limits.max_seconds_per_file))]
+            yield from (doc for doc in results if self.counted(doc))
 
     def counted(self, item: _T | ReadError) -> TypeGuard[_T]:
         """Count a document (True) or name a ReadError on stderr (False)."""
@@ -228,15 +238,14 @@ def train(labels: tuple[str, ...], output: str | None, folds: int, seed: int, as
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        print_evaluation({**report, "tool": report["cv"], "model": f"{model.name} (grouped {report['folds']}-fold CV)",
-                          "rules_version": model.rules_version})
-    hr = report["cv_high_recall"]
-    click.echo(f"--high-recall (any-head threshold {model.threshold.in_force(high_recall=True).any:.3f}): macro-F1 "
-               f"{hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
-               f"R {hr['any_type']['recall']:.3f}", err=True)
-    mu = report["cv_municipal"]
-    click.echo(f"municipal units only: macro-F1 {mu['macro']['f1']:.3f}, any analog type "
-               f"P {mu['any_type']['precision']:.3f} R {mu['any_type']['recall']:.3f}", err=True)
+        print_evaluation({**report, "model": f"{model.name} (grouped {report['folds']}-fold CV)",
+                          "rules_version": model.rules_version}, figures="grouped CV")
+    for d, r in report["domains"].items():
+        hr = r["cv_high_recall"]
+        if r["units"]:
+            click.echo(f"{d} --high-recall (any-head threshold {model.thresholds.of(d == 'municipal').any_high_recall:.3f}): "
+                       f"macro-F1 {hr['macro']['f1']:.3f}, any analog type P {hr['any_type']['precision']:.3f} "
+                       f"R {hr['any_type']['recall']:.3f}", err=True)
     click.echo(f"model written to {target} ({len(model.vocabulary)} features, {report['candidates']} of "
                f"{report['units']} units in the candidate net)", err=True)
 

@@ -6,13 +6,22 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .model import one_line
+
 if TYPE_CHECKING:
     from rich.progress import Progress
 
 
 def echo_error(message: object) -> None:
-    """One stderr line for a file or usage problem (ReadError and friends already escape control characters)."""
-    click.echo(f"analogscan: error: {message}", err=True)
+    """One stderr line for a file or usage problem. ReadError and friends escape control characters
+    already; doing it here too (it leaves escaped text as it is) covers every other message, such as a
+    municipality folder whose name holds a line separator."""
+    click.echo(f"analogscan: error: {one_line(str(message))}", err=True)
+
+
+def echo_warning(message: object) -> None:
+    """One stderr line for something repaired on the way (a damaged batch cache rebuilt)."""
+    click.echo(f"analogscan: warning: {one_line(str(message))}", err=True)
 
 
 def progress_bar(enabled: bool) -> Progress:

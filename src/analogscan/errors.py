@@ -9,6 +9,7 @@ root or executor, a broken technology-map file) and caught once, by the command 
 from __future__ import annotations
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OUTPUT = 3  # an output could not be written (or must not be replaced): nothing written
 
 
 class AnalogscanError(Exception):

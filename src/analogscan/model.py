@@ -74,15 +74,29 @@ def unit_record(doc: Document, unit: Unit) -> dict[str, Any]:
     return rec
 
 
-# Control characters and bidirectional overrides: a hostile file name or parser message must not
-# break the one-line error or make the terminal show something else than the name.
-_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters, line and paragraph separators, bidirectional marks and overrides, and lone
+# surrogates: a hostile file name or parser message must not break the one-line error or make the
+# terminal show something else than the name.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+                             "\ud800-\udfff]")
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
-    """``text`` with line breaks, other control characters and bidi overrides shown as ``\\xNN`` escapes."""
-    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                               else f"\\u{ord(m.group()):04x}", text)
+    """``text`` with line breaks, other control characters, bidi marks and the bytes of a name that is not
+    UTF-8 shown as ``\\xNN`` / ``\\uNNNN`` escapes: always one printable, encodable line."""
+    return _UNPRINTABLE_RE.sub(lambda m: _escape(m.group()), text)
+
+
+def undecodable_name(path: str) -> bool:
+    """A path whose bytes are not UTF-8 (Python keeps them as lone surrogates, which no output can encode)."""
+    return any(0xDC80 <= ord(ch) <= 0xDCFF for ch in path)
 
 
 class ReadError(Exception):

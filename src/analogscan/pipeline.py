@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from .deadline import TimeLimitExceeded, time_limit, too_slow
 from .detect.detector import Detector
 from .detect.finding import Finding
 from .detect.settings import DetectorSettings
@@ -104,8 +105,11 @@ def scan_file(item: InputFile | ReadError, detector: Detector, limits: Limits = 
         return [item]
     out: list[Result] = []
     try:
-        for doc in read_input(item, limits):
-            out.append(doc if isinstance(doc, ReadError) else scan_document(doc, detector))
+        with time_limit(limits.max_seconds_per_file):
+            for doc in read_input(item, limits):
+                out.append(doc if isinstance(doc, ReadError) else scan_document(doc, detector))
+    except TimeLimitExceeded:  # nothing partial: what the file gave so far is dropped
+        return [ReadError(str(item[0]), too_slow(limits.max_seconds_per_file))]
     except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not end a national run; it is named like bad input
         out.append(ReadError(str(item[0]), f"scan failed: {type(exc).__name__}: {exc}"))
     return out

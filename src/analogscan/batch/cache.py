@@ -7,13 +7,18 @@ parent process writes (workers return their results), so there is one writer.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Self
 
+from ..model import one_line
+from ..output_safety import OutputError
 from .scanfile import FileResult
 
 CACHE_NAME = "cache.sqlite"
@@ -32,20 +37,62 @@ CREATE TABLE IF NOT EXISTS files (
     PRIMARY KEY (municipality, key)
 )
 """
+_COLUMNS = ("municipality", "key", "source", "sha256", "version", "documents", "errors", "findings")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged cache (and its WAL files) to the first free ``NAME.damaged-N``."""
+    n = 1
+    while (aside := path.with_name(f"{path.name}.damaged-{n}")).exists():
+        n += 1
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(path.with_name(path.name + suffix), aside.with_name(aside.name + suffix))
+    return aside
 
 
 class ResultCache:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    """The cache in OUTDIR. A file that is not SQLite, or fails SQLite's integrity check, is moved aside
+    (``cache.sqlite.damaged-N``, told through ``on_warning``) and a new cache is built; a row that cannot
+    be decoded counts as not cached (its file is scanned again)."""
+
+    def __init__(self, path: Path, on_warning: Callable[[str], None] = lambda line: None):
         self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        with self.db:
-            if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                self.db.execute("DROP TABLE IF EXISTS files")
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self.db.execute(_SCHEMA)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.db = self._open(path)
+            except sqlite3.OperationalError:  # a full disk, an I/O error, a read-only folder: not the file's fault
+                raise
+            except sqlite3.DatabaseError as exc:  # not SQLite, a damaged page, another program's file
+                aside = _move_aside(path)
+                on_warning(f"{one_line(str(path))}: damaged result cache ({exc}) moved to {one_line(aside.name)}; "
+                           "every file is scanned again")
+                self.db = self._open(path)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise OutputError(path, f"cannot write the result cache: {exc}") from None
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        try:
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:
+                if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    db.execute("DROP TABLE IF EXISTS files")
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute(_SCHEMA)
+                columns = [r[1] for r in db.execute("PRAGMA table_info(files)")]
+                if columns != list(_COLUMNS):
+                    raise sqlite3.DatabaseError("a files table of another shape")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -57,20 +104,24 @@ class ResultCache:
         self.close()
 
     def is_fresh(self, municipality: str, key: str, sha256: str, version: str) -> bool:
+        """The file's row is for these bytes and this pipeline, and can be read (else it is scanned again)."""
         row = self.db.execute("SELECT sha256, version FROM files WHERE municipality=? AND key=?",
                               (municipality, key)).fetchone()
-        return row == (sha256, version)
+        return row == (sha256, version) and self.load(municipality, key) is not None
 
     def store(self, result: FileResult, version: str) -> None:
         """Replace the file's row in one transaction."""
         f = result.file
-        with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (f.municipality, f.key, f.path, result.sha256, version, result.documents,
-                 json.dumps(result.errors, ensure_ascii=False),
-                 zlib.compress(json.dumps(result.records, ensure_ascii=False).encode("utf-8"), 6)),
-            )
+        try:
+            with self.db:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (f.municipality, f.key, f.path, result.sha256, version, result.documents,
+                     json.dumps(result.errors, ensure_ascii=False),
+                     zlib.compress(json.dumps(result.records, ensure_ascii=False).encode("utf-8"), 6)),
+                )
+        except sqlite3.OperationalError as exc:  # a full disk, a read-only folder
+            raise OutputError(self.path, f"cannot write the result cache: {exc}") from None
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
@@ -81,8 +132,15 @@ class ResultCache:
                               (municipality, key)).fetchone()
         if row is None:
             return None
-        return {"documents": row[0], "errors": json.loads(row[1]),
-                "records": json.loads(zlib.decompress(row[2]).decode("utf-8"))}
+        try:
+            stored = {"documents": int(row[0]), "errors": [str(e) for e in json.loads(row[1])],
+                      "records": json.loads(zlib.decompress(row[2]).decode("utf-8"))}
+        except (TypeError, ValueError, zlib.error) as exc:  # a damaged row: the file is scanned again
+            logging.getLogger(__name__).debug("cache row %s/%s unreadable: %s", municipality, key, exc)
+            return None
+        if not isinstance(stored["records"], list) or not all(isinstance(r, dict) for r in stored["records"]):
+            return None
+        return stored
 
     def prune(self, keep: Iterable[tuple[str, str]]) -> int:
         """Forget files that are no longer in ROOT; returns how many rows went."""

@@ -10,7 +10,7 @@ import click
 
 from ..cli_options import detector_options
 from ..cli_safety import limit_options
-from ..console import echo_error, progress_bar
+from ..console import echo_error, echo_warning, progress_bar
 from ..detect.finding import Finding
 from ..detect.settings import DetectorSettings
 from ..errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
@@ -65,6 +65,7 @@ def batch_command(root: Path, outdir: Path, jobs: int | None, executor: str, sch
         with progress_bar(True) as progress:  # per-municipality bars and 全体, on a terminal only
             outcome = run_batch(root, outdir, settings, jobs=jobs or default_jobs(), executor=executor,
                                 scheduler=scheduler, similarity=similarity, on_error=report, progress=progress,
+                                on_warning=echo_warning,
                                 review=review if store is not None else None, limits=limits)
     finally:
         if store is not None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AnalogscanError
-from ..ingest import iter_files
+from ..ingest import file_refusal, iter_files
 from ..ingest.places import folder_municipality
+from ..model import ReadError, one_line, undecodable_name
 
 MANIFEST_COLUMNS = ("municipality", "path")
 
@@ -40,18 +41,36 @@ class Municipality:
     problems: list[str] = field(default_factory=list)  # one-line reasons (missing folder, no files)
 
 
-def discover(root: Path) -> list[Municipality]:
-    """The municipalities under ROOT (sorted by name), each with its files in a stable order."""
+def check_outdir(outdir: Path, folders: list[Path]) -> None:
+    """OUTDIR inside ROOT (or inside a manifest's folder) would be read as a municipality by the next run."""
+    out = outdir.resolve()
+    for folder in folders:
+        inside = folder.resolve()
+        if out == inside or inside in out.parents:
+            raise RootError(f"{outdir}: the output folder is inside {folder}, which is read as input "
+                            "(the next run would read its own outputs); choose -o outside it")
+
+
+def discover(root: Path, outdir: Path | None = None) -> list[Municipality]:
+    """The municipalities under ROOT (sorted by name), each with its files in a stable order. Raises
+    RootError when ROOT is unusable or ``outdir`` lies inside what is read."""
     if root.is_file() and root.suffix.lower() == ".csv":
-        return _from_manifest(root)
+        return _from_manifest(root, outdir)
     if not root.is_dir():
         raise RootError(f"{root}: not a folder of municipalities or a manifest .csv")
+    if outdir is not None:
+        check_outdir(outdir, [root])
     found: dict[str, Municipality] = {}
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
         if entry.is_dir() or entry.suffix.lower() == ".zip":
             name = entry.name if entry.is_dir() else entry.stem
+            if undecodable_name(name):  # cannot be shown or stored as it is: named with escapes, not read
+                found[one_line(name)] = Municipality(one_line(name), problems=[(
+                    f"{one_line(str(entry))}: folder name is not UTF-8 (its bytes are shown as \\xNN), not read: "
+                    "rename it to UTF-8 to scan it")])
+                continue
             name = folder_municipality(name) or name
             _add(found.setdefault(name, Municipality(name)), entry)
     if not found:
@@ -59,7 +78,7 @@ def discover(root: Path) -> list[Municipality]:
     return [found[k] for k in sorted(found)]
 
 
-def _from_manifest(path: Path) -> list[Municipality]:
+def _from_manifest(path: Path, outdir: Path | None = None) -> list[Municipality]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -76,6 +95,8 @@ def _from_manifest(path: Path) -> list[Municipality]:
         if not name or not raw:
             raise RootError(f"{path}: line {line}: municipality and path are both needed")
         target = Path(raw) if Path(raw).is_absolute() else path.parent / raw
+        if outdir is not None and target.is_dir():
+            check_outdir(outdir, [target])
         _add(found.setdefault(name, Municipality(name)), target)
     return [found[k] for k in sorted(found)]
 
@@ -90,11 +111,13 @@ def _add(muni: Municipality, target: Path) -> None:
         muni.files.append(SourceFile(muni.name, str(path) if key in taken else key, str(path)))
 
     if target.is_dir():
-        for f in iter_files(target):
-            if f.is_symlink():  # as scan does: a link inside a folder could point anywhere
-                muni.problems.append(f"{f}: symbolic link inside a folder, not followed (give its target instead)")
+        problems: list[ReadError] = []
+        for f in iter_files(target, problems):
+            if refused := file_refusal(f):  # as scan does: a link could point anywhere, a bad name cannot be shown
+                muni.problems.append(str(ReadError(str(f), refused)))
                 continue
             add(f"{target.name}/{f.relative_to(target).as_posix()}", f)
+        muni.problems += [str(p) for p in problems]
     elif target.is_file():
         add(target.name, target)
     else:

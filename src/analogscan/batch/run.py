@@ -9,6 +9,8 @@ from rich.progress import Progress, TaskID
 
 from ..detect.settings import DetectorSettings
 from ..ingest.limits import DEFAULT_LIMITS, Limits
+from ..model import one_line
+from ..output_safety import check_folder
 from ..pipeline import run_tasks
 from ..report.jsonl import write_jsonl
 from .cache import CACHE_NAME, ResultCache
@@ -54,6 +56,7 @@ class _Bars:
 def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int = 1, executor: str = "local",
               scheduler: str | None = None, similarity: float = DEFAULT_SIMILARITY,
               on_error: Callable[[str], None] = lambda line: None,
+              on_warning: Callable[[str], None] = lambda line: None,
               progress: Progress | None = None,
               review: Callable[[list[dict]], list[dict]] | None = None,
               limits: Limits = DEFAULT_LIMITS) -> BatchOutcome:
@@ -62,14 +65,17 @@ def run_batch(root: Path, outdir: Path, settings: DetectorSettings, *, jobs: int
     ``review`` (``batch --review``) turns each file's cached findings into the ones to report, with the
     earlier 判定 attached; it runs before counting, so every output agrees.
 
-    Raises RootError when ROOT is unusable; every other problem is one error line (``on_error``)."""
-    municipalities = discover(root)
+    Raises RootError when ROOT is unusable or OUTDIR lies inside it, OutputError when OUTDIR cannot be
+    written; every other problem is one error line (``on_error``); a damaged cache that was moved aside
+    and rebuilt is one ``on_warning`` line."""
+    check_folder(outdir)
+    municipalities = discover(root, outdir)
     settings.check()
     version = pipeline_version(settings, limits)
     bars = _Bars(progress, municipalities)
     scanned = reused = 0
     unscanned: dict[tuple[str, str], list[str]] = {}
-    with ResultCache(outdir / CACHE_NAME) as cache:
+    with ResultCache(outdir / CACHE_NAME, on_warning) as cache:
         todo: list[SourceFile] = []
         for m in municipalities:
             for f in m.files:
@@ -107,10 +113,14 @@ def _collect(cache: ResultCache, municipalities: list[Municipality], on_error: C
     for m in municipalities:
         status = MunicipalityStatus(m.name, files=len(m.files), errors=list(m.problems))
         reported: list[str] = []
+        owner: dict[tuple[str, str], SourceFile] = {}  # (source, unit_id) → the file it came from first
         for f in m.files:
             stored = cache.load(f.municipality, f.key)
             if stored is None:
                 reported += (unscanned or {}).get((f.municipality, f.key)) or [f"{f.path}: not scanned"]
+                continue
+            if clash := _clash(owner, f, stored["records"]):  # two files claim one unit: 横並び比較 would merge them
+                status.errors.append(clash)
                 continue
             status.documents += stored["documents"]
             status.errors.extend(stored["errors"])
@@ -122,6 +132,19 @@ def _collect(cache: ResultCache, municipalities: list[Municipality], on_error: C
         status.errors += reported
         statuses.append(status)
     return statuses, records
+
+
+def _clash(owner: dict[tuple[str, str], SourceFile], file: SourceFile, records: list[dict]) -> str:
+    """Why a file's findings are left out: a unit (source and unit id) that an earlier file of the same
+    municipality already gave (two JSONL files with the same ids); "" when its units are its own."""
+    keys = {(str(r.get("source") or ""), str(r.get("unit_id") or "")) for r in records}
+    for key in sorted(keys):
+        if (first := owner.get(key)) is not None and first != file:
+            return (f"{one_line(file.path)}: unit {one_line(key[1])} of {one_line(key[0])} was already read from "
+                    f"{one_line(first.path)} (duplicate unit ids); this file's findings are left out")
+    for key in keys:
+        owner[key] = file
+    return ""
 
 
 def _status_lines(status: MunicipalityStatus) -> Iterator[str]:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..deadline import TimeLimitExceeded, time_limit, too_slow
 from ..detect.detector import Detector
 from ..ingest import InputFile, read_file_bytes, read_input
 from ..ingest.limits import DEFAULT_LIMITS, Limits
-from ..model import ReadError
+from ..model import ReadError, one_line
 from ..pipeline import scan_document
 from .roots import SourceFile
 
@@ -67,14 +68,17 @@ def scan_file(file: SourceFile, detector: Detector, limits: Limits = DEFAULT_LIM
         data, digest = read, file_digest(read)
     result = FileResult(file, digest)
     try:
-        for item in read_input(_input_file(file), limits, data=data):
-            if isinstance(item, ReadError):
-                result.errors.append(str(item))
-                continue
-            result.documents += 1
-            for finding in scan_document(item, detector).findings:
-                finding.municipality = file.municipality
-                result.records.append(finding.to_record())  # JSON-ready: the cache stores it
+        with time_limit(limits.max_seconds_per_file):
+            for item in read_input(_input_file(file), limits, data=data):
+                if isinstance(item, ReadError):
+                    result.errors.append(str(item))
+                    continue
+                result.documents += 1
+                for finding in scan_document(item, detector).findings:
+                    finding.municipality = file.municipality
+                    result.records.append(finding.to_record())  # JSON-ready: the cache stores it
+    except TimeLimitExceeded:  # cached as unreadable: the same bytes and limits would take as long again
+        return FileResult(file, digest, errors=[f"{one_line(file.path)}: {too_slow(limits.max_seconds_per_file)}"])
     except Exception as exc:  # noqa: BLE001 - one file's crash must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
         result.records, result.cacheable = [], False

@@ -3,15 +3,19 @@
 Training uses scikit-learn; the shipped model is plain data — ``model.json`` (vocabulary,
 thresholds, calibration, rules version, figures) and ``coef.npz`` (coefficients, loaded with
 ``allow_pickle=False``) — so loading never unpickles anything and inference needs only numpy.
-Calibration is Platt scaling fitted on out-of-fold decision values of a grouped CV.
+
+Two domains share one model: municipal rules (例規) and national laws word the same duties
+differently (「職員に立ち入らせ」 vs 「巡視員が巡回し」), so every feature is given once as it is and
+once tagged with its domain (feature augmentation): the shared weights carry what holds in both,
+the tagged ones what holds in one. Calibration (Platt scaling on out-of-fold decision values of a
+grouped CV) and thresholds are fitted per domain, so a 確信度 means the same on a 例規 as on a law.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,47 +27,44 @@ from ..errors import AnalogscanError
 from .engine import UnitAnalysis
 from .features import unit_features
 from .rules import TYPE_IDS, load_rules
-from .thresholds import ANY, ANY_HIGH_RECALL, ANY_MUNICIPAL, MUNICIPAL_TYPE_SCALE, RULE_FLOOR, Thresholds
+from .thresholds import ANY, NEVER, DomainThresholds, Thresholds
 
-__all__ = ["ANY", "ANY_HIGH_RECALL", "ANY_MUNICIPAL", "HEADS", "MUNICIPAL_TYPE_SCALE", "RULE_FLOOR", "LinearTypeModel",
-           "ModelError", "Thresholds", "decide", "head_thresholds", "load_default_model"]
+__all__ = ["ANY", "DOMAINS", "HEADS", "NEVER", "DomainThresholds", "LinearTypeModel", "ModelError", "Thresholds",
+           "decide", "domain_features", "load_default_model"]
 
 MODEL_DIR_NAME = "analogscan-clf"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
+DOMAINS = ("national", "municipal")
 
 
-def head_thresholds(threshold: Thresholds | Mapping[str, float], municipal: bool = False,
-                    high_recall: bool = False) -> Thresholds:
-    """The thresholds in force for one unit (see ``Thresholds.in_force``)."""
-    return Thresholds.of(threshold).in_force(municipal, high_recall)
+def domain_of(municipal: bool) -> str:
+    return DOMAINS[1] if municipal else DOMAINS[0]
 
 
-def decide(probs: dict[str, float], threshold: Thresholds | Mapping[str, float],
-           rule_scores: dict[str, float] | None = None, seen: set[str] | None = None,
-           basis: dict[str, str] | None = None, candidates: list[str] | None = None) -> dict[str, float]:
-    """The types a unit gets, with their scores:
+def domain_features(feats: dict[str, float], municipal: bool) -> dict[str, float]:
+    """Each feature as it is and tagged with the unit's domain (``M|`` 例規, ``L|`` national law)."""
+    tag = "M|" if municipal else "L|"
+    out = dict(feats)
+    out.update({tag + k: v for k, v in feats.items()})
+    return out
+
+
+def decide(probs: dict[str, float], thresholds: DomainThresholds, high_recall: bool = False,
+           seen: set[str] | None = None, basis: dict[str, str] | None = None,
+           candidates: list[str] | None = None) -> dict[str, float]:
+    """The types a unit gets, each scored with its calibrated probability:
     - each type whose probability reaches its threshold;
-    - each type with one very sure rule (rule score ≥ ``threshold.rule_floor``): the
-      rules are written from the annotation guide and hold on wordings the labelled corpus lacks
-      (its units are mostly national laws); the score is then the rule score;
-    - when the "any" head says the unit is analog but no type passed, ``UNSPECIFIED`` (種別要確認)
+    - when none does but the "any" head says the unit is analog, ``UNSPECIFIED`` (種別要確認)
       scored with the any-head's probability: a finding for staff to review, recall first, without
       claiming a type the model is unsure of. ``candidates``, when given, receives the types whose
       keywords the unit contains (``seen``; all types when None), most probable first.
-    ``basis``, when given, receives for each type how it was decided: "classifier", "rules" or
-    "classifier:any"."""
+    ``basis``, when given, receives for each type how it was decided ("classifier" or "classifier:any")."""
     basis = basis if basis is not None else {}
-    threshold = Thresholds.of(threshold)
-    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= threshold.types[t]}
+    passed = {t: probs[t] for t in TYPE_IDS if probs[t] >= thresholds.types[t]}
     basis.update(dict.fromkeys(passed, "classifier"))
-    floor = threshold.rule_floor
-    for t, r in (rule_scores or {}).items():
-        if r >= floor and t not in passed:
-            passed[t] = r
-            basis[t] = "rules"
     ranked = sorted((t for t in TYPE_IDS if seen is None or t in seen), key=lambda t: -probs[t])
-    if not passed and ranked and probs.get(ANY, 0.0) >= threshold.any:
+    if not passed and ranked and probs.get(ANY, 0.0) >= thresholds.any_in_force(high_recall):
         passed[UNSPECIFIED] = probs[ANY]
         basis[UNSPECIFIED] = "classifier:any"
         if candidates is not None:
@@ -75,18 +76,24 @@ class ModelError(AnalogscanError):
     """A model that cannot be used (missing, corrupt, or trained with other rules)."""
 
 
+def platt_prob(z: float, a: float, b: float, c: float) -> float:
+    """Platt scaling with a learned ceiling ``c`` (see ``train._platt``)."""
+    x = min(max(a * z + b, -700.0), 700.0)
+    return c / (1.0 + math.exp(x))
+
+
 @dataclass
 class LinearTypeModel:
-    """Linear scores + Platt calibration for the eight types, over a shared vocabulary."""
+    """Linear scores + per-domain Platt calibration for the eight types and "any", over one vocabulary."""
 
     name: str
     vocabulary: dict[str, int]
     coef: np.ndarray          # (n_heads, n_features), heads = HEADS
     intercept: np.ndarray     # (n_heads,)
-    platt: np.ndarray         # (n_heads, 2): p = 1 / (1 + exp(a * z + b))
-    threshold: Thresholds
+    platt: np.ndarray         # (n_domains, n_heads, 3): p = c / (1 + exp(a * z + b))
+    thresholds: Thresholds
     rules_version: str
-    meta: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
         cols, vals = [], []
@@ -99,36 +106,32 @@ class LinearTypeModel:
             return self.intercept.copy()
         return self.intercept + self.coef[:, cols] @ np.asarray(vals)
 
-    def scores(self, ua: UnitAnalysis) -> dict[str, float]:
-        """Calibrated probability per head (the eight types and "any")."""
+    def scores(self, ua: UnitAnalysis, municipal: bool = True) -> dict[str, float]:
+        """Calibrated probability per head (the eight types and "any") for a unit of the given domain."""
         if not ua.candidate:
             return {t: 0.0 for t in HEADS}
-        z = self.decision(unit_features(ua))
-        out = {}
-        for i, t in enumerate(HEADS):
-            a, b = self.platt[i]
-            x = min(max(a * z[i] + b, -700.0), 700.0)
-            out[t] = 1.0 / (1.0 + math.exp(x))
-        return out
+        z = self.decision(domain_features(unit_features(ua), municipal))
+        cal = self.platt[DOMAINS.index(domain_of(municipal))]
+        return {t: platt_prob(float(z[i]), *(float(v) for v in cal[i])) for i, t in enumerate(HEADS)}
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
-                municipal: bool = False, candidates: list[str] | None = None) -> dict[str, float]:
-        threshold = head_thresholds(self.threshold, municipal, high_recall)
-        return decide(self.scores(ua), threshold, {t: ua.best_rule_score(t) for t in ua.hits},
-                      set(ua.net_evidence), basis, candidates)
+                municipal: bool = True, candidates: list[str] | None = None) -> dict[str, float]:
+        return decide(self.scores(ua, municipal), self.thresholds.of(municipal), high_recall,
+                      set(ua.net_evidence) | ua.context_net, basis, candidates)
 
     # ---------------------------------------------------------------- storage
     def save(self, directory: Path) -> None:
         from ..atomic import atomic_path
 
         directory.mkdir(parents=True, exist_ok=True)
-        vocab = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        vocab = sorted(self.vocabulary, key=lambda k: self.vocabulary[k])
         meta = {
             "format_version": FORMAT_VERSION,
             "name": self.name,
             "heads": list(HEADS),
+            "domains": list(DOMAINS),
             "rules_version": self.rules_version,
-            "threshold": self.threshold.to_dict(),
+            "thresholds": self.thresholds.as_dict(),
             "platt": self.platt.round(8).tolist(),
             "intercept": self.intercept.round(8).tolist(),
             "vocabulary": vocab,
@@ -147,15 +150,21 @@ class LinearTypeModel:
                 coef = npz["coef"].astype(np.float64)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{directory}: cannot load model: {exc}") from None
-        if meta.get("format_version") != FORMAT_VERSION or meta.get("heads") != list(HEADS):
+        if (meta.get("format_version") != FORMAT_VERSION or meta.get("heads") != list(HEADS)
+                or meta.get("domains") != list(DOMAINS)):
             raise ModelError(f"{directory}: model format or type list differs from this analogscan")
         if rules_version is not None and meta.get("rules_version") != rules_version:
             raise ModelError(f"model {directory} was trained with other rules; run analogscan train or use --no-model")
         vocab = {f: i for i, f in enumerate(meta.pop("vocabulary"))}
-        if coef.shape != (len(HEADS), len(vocab)):
+        platt = np.array(meta.pop("platt"), dtype=np.float64)
+        if coef.shape != (len(HEADS), len(vocab)) or platt.shape != (len(DOMAINS), len(HEADS), 3):
             raise ModelError(f"{directory}: coefficient shape {coef.shape} does not fit the vocabulary")
+        try:
+            thresholds = Thresholds.from_dict(meta.pop("thresholds"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{directory}: thresholds unreadable: {exc}") from None
         return cls(meta.get("name", directory.name), vocab, coef, np.array(meta.pop("intercept")),
-                   np.array(meta.pop("platt")), Thresholds.of(meta.pop("threshold")), meta.get("rules_version", ""), meta)
+                   platt, thresholds, meta.get("rules_version", ""), meta)
 
 
 def default_model_dir() -> Path:

@@ -26,9 +26,9 @@ class TypeScorer(Protocol):
     """Something that turns a unit analysis into per-type probabilities (the classifier)."""
 
     rules_version: str
-    threshold: Thresholds
+    thresholds: Thresholds
 
-    def scores(self, ua: UnitAnalysis) -> dict[str, float]: ...
+    def scores(self, ua: UnitAnalysis, municipal: bool = True) -> dict[str, float]: ...
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,
                 municipal: bool = False, candidates: list[str] | None = None) -> dict[str, float]: ...
@@ -61,25 +61,25 @@ class Detector:
     def analyse(self, text: str, context: str = "") -> UnitAnalysis:
         return self.matcher.analyse(text, context)
 
-    def scores(self, ua: UnitAnalysis) -> dict[str, float]:
+    def scores(self, ua: UnitAnalysis, municipal: bool = True) -> dict[str, float]:
         if not ua.candidate:
             return {t: 0.0 for t in TYPE_IDS}
         if self.model is not None:
-            return self.model.scores(ua)
+            return self.model.scores(ua, municipal)
         return {t: ua.rule_score(t) for t in TYPE_IDS}
 
-    def threshold(self, type_id: str) -> float:
-        """A type's threshold on national laws (the model's, else the rules' ``DEFAULT_MIN_SCORE``)."""
+    def threshold(self, type_id: str, municipal: bool = True) -> float:
+        """A type's threshold on 例規 (or on national laws): the model's, else the rules' ``DEFAULT_MIN_SCORE``."""
         if self.model is not None:
-            return self.model.threshold.type(type_id, DEFAULT_MIN_SCORE)
+            return self.model.thresholds.of(municipal).types.get(type_id, DEFAULT_MIN_SCORE)
         return DEFAULT_MIN_SCORE
 
     def any_thresholds(self) -> dict[str, float]:
         """The any-head thresholds in force (national laws / municipal rules); empty without a model."""
         if self.model is None:
             return {}
-        return {"national": self.model.threshold.in_force(False, self.high_recall).any,
-                "municipal": self.model.threshold.in_force(True, self.high_recall).any}
+        return {d: self.model.thresholds.of(d == "municipal").any_in_force(self.high_recall)
+                for d in ("national", "municipal")}
 
     def predict(self, text: str, context: str = "", municipal: bool = True) -> tuple[UnitAnalysis, dict[str, float]]:
         """Analysis and the per-type scores that pass the threshold (the labels the tool would give)."""
@@ -90,7 +90,7 @@ class Detector:
                candidates: list[str] | None = None) -> dict[str, float]:
         """The types (with scores) a unit gets; ``basis`` receives how each was decided;
         ``candidates`` the likely types of an ``UNSPECIFIED`` (種別要確認) finding, most probable first.
-        ``municipal``: the unit is from a 例規 (not a national law), see ``head_thresholds``.
+        ``municipal``: the unit is from a 例規 (not a national law): the model's 例規 calibration and thresholds.
         With a type filter, a 種別要確認 finding stays when one of its candidates is wanted; with
         ``min_score``, only the decided types scoring at least that are kept."""
         basis = basis if basis is not None else {}
@@ -102,7 +102,7 @@ class Detector:
             untyped_wanted = not self.typed_only and bool(set(ranked) & set(self.types))
             wanted = set(self.types) | ({UNSPECIFIED} if untyped_wanted else set())
         else:
-            passed = {t: v for t, v in self.scores(ua).items() if v >= DEFAULT_MIN_SCORE}
+            passed = {t: v for t, v in self.scores(ua, municipal).items() if v >= DEFAULT_MIN_SCORE}
             basis.update(dict.fromkeys(passed, "rules"))
             wanted = set(self.types)
         floor = self.min_score if self.min_score is not None else 0.0
@@ -119,7 +119,8 @@ class Detector:
         return ua, self.decide(ua, basis, municipal, candidates), basis, tuple(candidates)
 
     def unit_findings(self, doc: Document, unit: Unit) -> list[Finding]:
-        if not self.matcher.is_candidate(unit.text):  # outside the keyword net no type passes
+        # outside the keyword net (the unit and its lead-in) no type passes
+        if not self.matcher.is_candidate(unit.text, unit.context):
             return []
         ua, passed, basis, candidates = self._judged(unit.text, unit.context, is_municipal(doc.body))
         out: list[Finding] = []

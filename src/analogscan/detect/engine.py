@@ -38,6 +38,9 @@ class UnitAnalysis:
     hits: dict[str, list[RuleHit]] = field(default_factory=dict)   # type → hits
     # type → keyword-net spans; its keys are also the plain keyword-net baseline's answer for the unit
     net_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    # types whose net words occur in the lead-in only: a 号 under 「掲示期間は、次のとおり」 names
+    # no net word itself (「14日間」) yet may carry an element of the analog act
+    context_net: set[str] = field(default_factory=set)
     digital_evidence: list[Evidence] = field(default_factory=list)
     obligation: bool = False
     depth: list[int] = field(default_factory=list)  # parenthesis depth per original character
@@ -98,12 +101,21 @@ class RuleMatcher:
         self.rules = rules
         # the lead-in last seen, normalised and analysed: the 号 of one 項 share it
         self._context: tuple[str, Normalized, Analysis | None] | None = None
+        self._context_hit: tuple[str, bool] | None = None
         self._early_net = words_before_numerals([w for t in rules.types.values() for w in t.net])
 
-    def is_candidate(self, text: str) -> bool:
-        """Whether the keyword net touches ``text`` (``analyse(text).candidate``, at a fraction of the cost)."""
+    def is_candidate(self, text: str, context: str = "") -> bool:
+        """Whether the keyword net touches ``text`` or its lead-in ``context``
+        (``analyse(text, context).candidate``, at a fraction of the cost)."""
         norm_text = normalize_text(text, unless=self._early_net)
-        return norm_text is not None and bool(self.rules.net_re.search(norm_text))
+        if norm_text is not None and self.rules.net_re.search(norm_text):
+            return True
+        return bool(context) and self._context_in_net(context)
+
+    def _context_in_net(self, context: str) -> bool:
+        if self._context_hit is None or self._context_hit[0] != context:
+            self._context_hit = (context, bool(self.rules.net_re.search(self._context_norm(context).text)))
+        return self._context_hit[1]
 
     def _context_norm(self, context: str) -> Normalized:
         if self._context is None or self._context[0] != context:
@@ -122,7 +134,8 @@ class RuleMatcher:
         norm = normalize(text)
         ctx_norm = self._context_norm(context) if context else None
         ctx_norm_text = ctx_norm.text if ctx_norm else ""
-        candidate = bool(self.rules.net_re.search(norm.text))
+        candidate = bool(self.rules.net_re.search(norm.text)) or bool(
+            ctx_norm_text and self.rules.net_re.search(ctx_norm_text))
         ua = UnitAnalysis(text, context, norm, candidate, depth=paren_depth(text))
         # digital alternatives are looked for in every unit: they matter for reports even without a hit
         ua.digital_evidence = self._digital(ua, ctx_norm)
@@ -135,6 +148,8 @@ class RuleMatcher:
                      for m in tdef.net_re.finditer(norm.text)]
             if spans:
                 ua.net_evidence[tid] = spans
+            elif ctx_norm_text and tdef.net_re.search(ctx_norm_text):
+                ua.context_net.add(tid)
         ua.exclusions = {name for name, pats in self.rules.exclusions.items()
                          if any(p.search(norm.text) or (ctx_norm_text and name in self.rules.context_exclusions
                                                         and p.search(ctx_norm_text)) for p in pats)}

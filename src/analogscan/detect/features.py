@@ -81,3 +81,5 @@ def _rule_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
             feats[("N:" if outside else "Np:") + tid] = 1.0
             if tid not in ua.hits:  # the keyword is there but no rule saw the duty (立入 of books only …)
                 feats["NORULE:" + tid] = 1.0
+    for tid in ua.context_net:
+        feats["CN:" + tid] = 1.0

@@ -9,13 +9,15 @@ by :class:`Limits`; zip members are read in memory (never extracted to disk) and
 
 from __future__ import annotations
 
+import os
 import stat
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from ..model import Document, ReadError
+from ..model import Document, ReadError, undecodable_name
 from . import archive, d1law, egov_xml, jsonl, plaintext, reikibase
 from .encoding import DecodeError, decode
 from .limits import DEFAULT_LIMITS, Limits, size_text
@@ -73,6 +75,10 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
 def _check_units(docs: list[Document], source: str, limits: Limits) -> None:
     """A unit longer than the limit fails its file: analysing it would cost time and memory out of
     all proportion (the longest unit of all 2,081 national laws has 6,465 characters)."""
+    units = sum(len(doc.units) for doc in docs)
+    if units > limits.max_units_per_file:
+        raise ReadError(source, f"{units:,} provision units in one file (limit {limits.max_units_per_file:,}; "
+                                "raise it with --max-units-per-file)")
     for doc in docs:
         for unit in doc.units:
             for what, text in (("unit", unit.text), ("lead-in of unit", unit.context)):
@@ -90,6 +96,22 @@ def _wanted(name: str) -> bool:
     return not (p.name.startswith(".") or p.name in _SKIP_NAMES or p.suffix.lower() in _SKIP_SUFFIXES)
 
 
+def _members(zf: zipfile.ZipFile, path: Path) -> Iterator[tuple[zipfile.ZipInfo, str] | ReadError]:
+    """The members to read (sorted by name, with their source names). A name that occurs more than once
+    is one ReadError and none of its copies is read: two rules under one name would share unit ids."""
+    names = Counter(info.filename for info in zf.infolist())
+    reported: set[str] = set()
+    for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        if info.is_dir() or not _wanted(info.filename):
+            continue
+        source = f"{path}!{info.filename}"
+        if names[info.filename] == 1:
+            yield info, source
+        elif info.filename not in reported:
+            reported.add(info.filename)
+            yield ReadError(source, f"the archive holds {names[info.filename]} members of this name; none of them read")
+
+
 def _read_zip(path: Path, prefix: PurePosixPath, limits: Limits) -> Iterator[Document | ReadError]:
     try:
         if path.stat().st_size > limits.max_archive_bytes:  # its directory alone could fill the memory
@@ -102,10 +124,11 @@ def _read_zip(path: Path, prefix: PurePosixPath, limits: Limits) -> Iterator[Doc
         return
     budget = limits.max_archive_bytes
     with zf:
-        for info in sorted(zf.infolist(), key=lambda i: i.filename):
-            if info.is_dir() or not _wanted(info.filename):
+        for member in _members(zf, path):
+            if isinstance(member, ReadError):
+                yield member
                 continue
-            source = f"{path}!{info.filename}"
+            info, source = member
             refused = archive.refusal(info, limits)
             if refused:
                 yield ReadError(source, refused)
@@ -160,19 +183,47 @@ def _read_file(path: Path, rel: PurePosixPath, limits: Limits) -> Iterator[Docum
     yield from _read_one(data, str(path), _doc_id(rel), limits)
 
 
-def iter_files(root: Path) -> list[Path]:
+def iter_files(root: Path, problems: list[ReadError] | None = None) -> list[Path]:
     """Files under a directory in a stable (sorted) order, skipping assets, notes and hidden folders.
 
-    Symbolic links are listed too (``read_paths`` refuses them) but never followed into a folder.
+    Symbolic links are listed too (``read_paths`` refuses them) but never followed into a folder. A
+    subfolder that cannot be listed (no permission, a path past the system's length limit) is added
+    to ``problems`` (or, without a list, raises OSError) and the walk goes on with the others.
     """
-    found = []
-    for p in root.rglob("*"):
-        rel = p.relative_to(root).parts
-        if any(part.startswith(".") for part in rel[:-1]) or not _wanted(p.name):
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            if problems is None or folder == root:
+                raise
+            problems.append(ReadError(str(folder), f"folder not read: {exc.strerror or exc}"))
             continue
-        if p.is_symlink() or not p.is_dir():
-            found.append(p)
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    stack.append(path)
+            elif _wanted(entry.name):
+                found.append(path)
     return sorted(found)
+
+
+SYMLINK_IN_FOLDER = "symbolic link inside a folder, not followed (give its target instead)"
+NAME_NOT_UTF8 = ("file name is not UTF-8 (its bytes are shown as \\xNN; e.g. CP932 from a Windows share), "
+                 "not read: rename it to UTF-8 (convmv -f cp932 -t utf8) to scan it")
+
+
+def file_refusal(path: Path) -> str:
+    """Why a file found inside a folder is not read (a link, a name that is not UTF-8), else ""."""
+    if path.is_symlink():
+        return SYMLINK_IN_FOLDER
+    if undecodable_name(str(path)):
+        return NAME_NOT_UTF8
+    return ""
 
 
 InputFile = tuple[Path, PurePosixPath]  # a file to read and its name relative to the given path (for doc ids)
@@ -184,18 +235,22 @@ def input_files(paths: Iterable[str | Path]) -> Iterator[InputFile | ReadError]:
     a link; links inside a directory are not (they could point anywhere on the machine)."""
     for raw in paths:
         path = Path(raw)
+        problems: list[ReadError] = []
         try:  # a name too long, a folder that cannot be listed …: one line for this path
             is_dir, exists = path.is_dir(), path.exists()
-            files = iter_files(path) if is_dir else []
+            files = iter_files(path, problems) if is_dir else []
         except OSError as exc:
             yield ReadError(str(path), f"cannot open: {exc.strerror or exc}")
             continue
+        yield from problems  # subfolders that could not be listed: named, the rest is read
         if is_dir:
             for f in files:
-                if f.is_symlink():
-                    yield ReadError(str(f), "symbolic link inside a folder, not followed (give its target instead)")
+                if refused := file_refusal(f):
+                    yield ReadError(str(f), refused)
                 else:
                     yield f, PurePosixPath(path.name) / f.relative_to(path).as_posix()
+        elif exists and undecodable_name(str(path)):
+            yield ReadError(str(path), NAME_NOT_UTF8)
         elif exists:
             yield path, PurePosixPath(path.name)
         else:

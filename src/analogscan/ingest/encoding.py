@@ -19,6 +19,13 @@ _CANDIDATES = ("utf_8", "cp932", "euc_jp")
 _SUSPICIOUS_RE = re.compile("[\uff61-\uff9f\ue000-\uf8ff]")
 
 
+# kana, CJK ideographs and symbols, full-width forms: what non-ASCII text in a 例規 is made of
+_JAPANESE_RE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\u2460-\u24ff"
+                          "\u25a0-\u25ff\u2010-\u2027\u2030-\u205e]")
+SENSIBLE_SHARE = 0.5  # below this share of Japanese among non-ASCII characters a declared charset is doubted
+_TRUSTED = ("utf-8", "cp932", "euc_jp", "shift_jis", "iso2022_jp")  # a Japanese charset that decodes is believed
+
+
 class DecodeError(ValueError):
     pass
 
@@ -63,18 +70,43 @@ def _decode_japanese(data: bytes) -> tuple[str, str] | None:
     return text, enc
 
 
+def japanese_share(text: str) -> float:
+    """The share of kana, kanji and full-width forms among the non-ASCII characters (1.0 without any):
+    low for text decoded with a wrong charset (「ç¬¬1æ¡」), high for any real 例規."""
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    return len(_JAPANESE_RE.findall(text)) / wide if wide else 1.0
+
+
+def _declared(data: bytes, declared: str) -> tuple[str, str] | None:
+    """The text in its declared charset, unless that fails or gives no Japanese while detection does
+    (a UTF-8 page that declares ISO-8859-1: obeyed, it would be garbled and find nothing)."""
+    try:
+        text = data.decode(declared)
+    except UnicodeDecodeError:
+        return None  # a wrong declaration is common on old pages: detection decides
+    if declared in _TRUSTED or japanese_share(text) >= SENSIBLE_SHARE:
+        return text, declared
+    try:
+        detected = _detect(data)
+    except DecodeError:
+        return text, declared
+    return detected if japanese_share(detected[0]) > japanese_share(text) else (text, declared)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raises DecodeError for binary data or text in no Japanese encoding."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # anywhere: a run of NULs after a text-looking start is no text either
         raise DecodeError("binary file (NUL bytes), not text")
     declared = declared_charset(data)
-    if declared:
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass  # a wrong declaration is common on old pages: fall through to detection
+    if declared and (found := _declared(data, declared)) is not None:
+        return found
+    return _detect(data)
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """UTF-8, else CP932 or EUC-JP, else charset_normalizer among those three."""
     try:
         return data.decode("utf_8"), "utf_8"
     except UnicodeDecodeError as exc:

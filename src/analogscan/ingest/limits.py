@@ -20,6 +20,10 @@ class Limits:
     max_archive_bytes: int = 1024 * MIB  # all members of one zip together, uncompressed
     max_zip_ratio: int = 100             # uncompressed / compressed size of one member (zip bombs reach ~1000)
     ratio_floor_bytes: int = 1 * MIB     # members smaller than this are not ratio-checked (a page of blanks compresses well)
+    max_units_per_file: int = 20_000     # provision units of one file (the most in the shared corpus: 4,389, 公職選挙法)
+    max_seconds_per_file: float = 300.0  # one file (公職選挙法 with the model: 10 s; 100,000 workbook rows: 103 s)
+    max_workbook_xml_bytes: int = 256 * MIB  # all XML parts of one 点検シート workbook, uncompressed
+    max_workbook_rows: int = 100_000     # rows of the 点検シート read by ``review import``
 
 
 DEFAULT_LIMITS = Limits()

@@ -403,8 +403,9 @@ class _Parser:
         if s == self.doc.title and s:  # the title repeated over the 目次 entries
             self.b.line(s)
             return True
-        if (toc := TOC_HEADING_RE.match(key)) and TOC_RANGE_RE.search(s) and not HEADING_RE.match(key):
-            key = toc.group(0)
+        heading = TOC_HEADING_RE.match(key)
+        if heading and TOC_RANGE_RE.search(s) and not HEADING_RE.match(key):
+            key = heading.group(0)
         if SUPPL_RE.match(s) or s in ("前文", "本則"):
             if SUPPL_RE.match(s):
                 self.toc = False

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import replace
 
 import click
 
 from ..console import echo_error
+from ..deadline import TimeLimitExceeded, time_limit, too_slow
 from ..errors import EXIT_SOME_FAILED, EXIT_USAGE
+from ..ingest.limits import DEFAULT_LIMITS, MIB
 from ..model import ReadError
 from .store import ReviewStore
 
@@ -41,14 +44,26 @@ def review_command() -> None:
 @review_command.command("import")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @store_option
-def import_command(workbooks: tuple[str, ...], store: str) -> None:
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_LIMITS.max_file_bytes / MIB,
+              show_default=True, help="Larger workbooks are reported and not read.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_workbook_rows, show_default=True,
+              help="A 点検シート with more rows is reported and not read.")
+@click.option("--max-seconds-per-file", type=click.FloatRange(min=0), default=DEFAULT_LIMITS.max_seconds_per_file,
+              show_default=True, help="A workbook that takes longer to read is reported and not imported (0: no limit).")
+def import_command(workbooks: tuple[str, ...], store: str, max_file_mb: float, max_rows: int,
+                   max_seconds_per_file: float) -> None:
     """Read the decisions of edited 点検シート WORKBOOKS into the store (each workbook all or nothing)."""
     from .workbook_import import WorkbookErrors, read_workbook
 
+    limits = replace(DEFAULT_LIMITS, max_file_bytes=int(max_file_mb * MIB), max_workbook_rows=max_rows,
+                     max_seconds_per_file=max_seconds_per_file)
     read = []
     for path in workbooks:
         try:
-            read.append(read_workbook(path))
+            with time_limit(limits.max_seconds_per_file):
+                read.append(read_workbook(path, limits=limits))
+        except TimeLimitExceeded:
+            echo_error(ReadError(path, too_slow(limits.max_seconds_per_file, "import")))
         except ReadError as exc:
             echo_error(exc)
         except WorkbookErrors as exc:

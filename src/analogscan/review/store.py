@@ -109,7 +109,22 @@ class ReviewStore:
             self.db.close()
             raise ReadError(str(path), f"review store schema version {version}, this analogscan reads "
                                        f"version {SCHEMA_VERSION}")
+        elif (problem := self._shape()) is not None:
+            self.db.close()
+            raise ReadError(str(path), f"not a review store of this analogscan ({problem})")
         self.db.row_factory = sqlite3.Row
+
+    def _shape(self) -> str | None:
+        """What is wrong with the tables of a store that claims our schema version, or None."""
+        want = {"imports": ["id", *(f.name for f in fields(ImportInfo))], "decisions": _DECISION_COLUMNS}
+        try:
+            for table, columns in want.items():
+                have = [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
+                if sorted(have) != sorted(columns):
+                    return f"table {table} has the columns {', '.join(have) or 'none'}"
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None
 
     def close(self) -> None:
         self.db.close()

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import stat
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ..analog_types import FINDING_TYPE_IDS, TYPE_LABELS, UNSPECIFIED, UNSPECIFIED_LABEL
 from ..detect.identity import document_key, finding_id, unit_text_hash
+from ..ingest.limits import DEFAULT_LIMITS, Limits, size_text
 from ..model import ReadError
 from ..report.fields import COLUMNS
 from .store import Decision, ImportInfo
+from .workbook_check import check_workbook
 
 SHEET = "点検シート"
 VERDICTS = ("該当", "非該当", "要確認")
@@ -125,51 +127,95 @@ def _decision(row: dict[str, str], raw: dict[str, Any], info: ImportInfo) -> Dec
         context=str(raw.get("柱書") or ""), digital_alternative=row.get("電子的代替") == "あり")
 
 
-def read_workbook(path: str | Path, now: dt.datetime | None = None) -> WorkbookDecisions:
-    """All decisions of a workbook. Raises ReadError (unreadable file, no 点検シート) or WorkbookErrors."""
+def read_workbook(path: str | Path, now: dt.datetime | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> WorkbookDecisions:
+    """All decisions of a workbook. Raises ReadError (unreadable, over a limit, broken inside, no 点検シート)
+    or WorkbookErrors. openpyxl parses a sheet lazily while its rows are read, so a broken part shows
+    up only then: that, too, is one ReadError naming the row reached."""
     path = Path(path)
+    data = _workbook_bytes(path, limits)
+    check_workbook(str(path), data, limits)
     try:
-        data = path.read_bytes()
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise ReadError(str(path), f"cannot read the workbook: {reason}") from None
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl raises on a broken workbook: one line
+        raise ReadError(str(path), f"cannot read the workbook: {_reason(exc)}") from None
+    where = "workbook properties"
     try:
-        props = wb.properties
-        modified = props.modified or props.created
-        info = ImportInfo(
-            source=str(path), sha256=hashlib.sha256(data).hexdigest(),
-            modified_by=_text(props.lastModifiedBy or props.creator or ""),
-            modified_at=_when(modified) if modified else "",
-            imported_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat())
+        info = _import_info(wb, path, data, now)
+        where = "sheets"
         found = _find_sheet(wb)
         if found is None:
             raise ReadError(str(path), f"no {SHEET} with a 判定 column and finding_id or 条文 columns")
         ws, header_row, columns = found
-        out = WorkbookDecisions(info)
-        errors: list[str] = []
+        out, errors = WorkbookDecisions(info), list[str]()
         seen: dict[str, tuple[int, Decision]] = {}
+        ws.reset_dimensions()  # a false <dimension> must not hide rows: read to the sheet's real end
+        where = f"{ws.title} row {header_row + 1}"  # the row being parsed (openpyxl parses while iterating)
         for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-            raw = {name: values[i] if i < len(values) else None for name, i in columns.items()}
-            row = {name: _text(v) for name, v in raw.items()}
-            if not row["判定"]:
-                out.undecided += any(row.values())
-                continue
-            result = _decision(row, raw, info)
-            if isinstance(result, str):
-                errors.append(f"{path}: {ws.title} row {r}: {result}")
-                continue
-            if (earlier := seen.get(result.finding_id)) is not None:
-                if (earlier[1].verdict, earlier[1].policy) != (result.verdict, result.policy):
-                    errors.append(f"{path}: {ws.title} row {r} ({result.citation}): decides finding "
-                                  f"{result.finding_id} differently from row {earlier[0]} ({earlier[1].citation}); "
-                                  "the same text in the same rule gets one 判定 and 見直し方針 per type")
-                continue
-            seen[result.finding_id] = (r, result)
-            out.decisions.append(result)
+            if r - header_row > limits.max_workbook_rows:
+                raise ReadError(str(path), f"{ws.title} has more than {limits.max_workbook_rows:,} rows "
+                                           "(limit; raise it with --max-rows)")
+            _row(out, errors, seen, path, ws.title, r, values, columns, info)
+            where = f"{ws.title} row {r + 1}"
+    except (ReadError, WorkbookErrors):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a cell or part openpyxl cannot parse: one line, nothing imported
+        raise ReadError(str(path), f"cannot read the workbook at {where}: {_reason(exc)}") from None
     finally:
         wb.close()
     if errors:
         raise WorkbookErrors(errors)
     out.info.decisions = len(out.decisions)
     return out
+
+
+def _reason(exc: BaseException) -> str:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+
+
+def _workbook_bytes(path: Path, limits: Limits) -> bytes:
+    """The workbook's bytes, within the file limit, from a regular file."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(str(path), "cannot read the workbook: not a regular file")
+        if st.st_size > limits.max_file_bytes:
+            raise ReadError(str(path), f"workbook too large ({size_text(st.st_size)} > "
+                                       f"{size_text(limits.max_file_bytes)} limit; raise it with --max-file-mb)")
+        with path.open("rb") as fh:
+            return fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise ReadError(str(path), f"cannot read the workbook: {exc.strerror or exc}") from None
+
+
+def _import_info(wb: Any, path: Path, data: bytes, now: dt.datetime | None) -> ImportInfo:
+    props = wb.properties
+    modified = props.modified or props.created
+    return ImportInfo(
+        source=str(path), sha256=hashlib.sha256(data).hexdigest(),
+        modified_by=_text(props.lastModifiedBy or props.creator or ""),
+        modified_at=_when(modified) if modified else "",
+        imported_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat())
+
+
+def _row(out: WorkbookDecisions, errors: list[str], seen: dict[str, tuple[int, Decision]], path: Path,
+         title: str, r: int, values: tuple, columns: dict[str, int], info: ImportInfo) -> None:
+    """One sheet row: a decision added, an undecided row counted, or a problem noted."""
+    raw = {name: values[i] if i < len(values) else None for name, i in columns.items()}
+    row = {name: _text(v) for name, v in raw.items()}
+    if not row["判定"]:
+        out.undecided += any(row.values())
+        return
+    result = _decision(row, raw, info)
+    if isinstance(result, str):
+        errors.append(f"{path}: {title} row {r}: {result}")
+        return
+    if (earlier := seen.get(result.finding_id)) is not None:
+        if (earlier[1].verdict, earlier[1].policy) != (result.verdict, result.policy):
+            errors.append(f"{path}: {title} row {r} ({result.citation}): decides finding "
+                          f"{result.finding_id} differently from row {earlier[0]} ({earlier[1].citation}); "
+                          "the same text in the same rule gets one 判定 and 見直し方針 per type")
+        return
+    seen[result.finding_id] = (r, result)
+    out.decisions.append(result)
