@@ -130,8 +130,10 @@ class RuleMatcher:
             self._context = (context, cnorm, analysis)
         return analysis
 
-    def analyse(self, text: str, context: str = "") -> UnitAnalysis:
-        norm = normalize(text)
+    def analyse(self, text: str, context: str = "", norm: Normalized | None = None,
+                analysis: Analysis | None = None) -> UnitAnalysis:
+        """``norm`` and ``analysis``: the text's normalisation and Sudachi analysis, when made ahead."""
+        norm = norm or normalize(text)
         ctx_norm = self._context_norm(context) if context else None
         ctx_norm_text = ctx_norm.text if ctx_norm else ""
         candidate = bool(self.rules.net_re.search(norm.text)) or bool(
@@ -153,7 +155,7 @@ class RuleMatcher:
         ua.exclusions = {name for name, pats in self.rules.exclusions.items()
                          if any(p.search(norm.text) or (ctx_norm_text and name in self.rules.context_exclusions
                                                         and p.search(ctx_norm_text)) for p in pats)}
-        ua.analysis = analyze(text, norm)
+        ua.analysis = analysis if analysis is not None and analysis.norm is norm else analyze(text, norm)
         if context:
             ua.context_analysis = self._context_analysis(context)
         stream = ua.analysis.stream

@@ -211,7 +211,13 @@ def _load_net(path: Path, t: dict[str, Any]) -> tuple[list[str], dict[str, str]]
 
 
 def _net_word_re(word: str, not_after: str | None) -> str:
-    return (f"(?<!{not_after})" if not_after else "") + re.escape(word)
+    """A net word's pattern. The look-behind goes after the word's first character (「掲(?<!…に掲)げ」, the
+    same matches): in front of the word it would stop the regex engine from skipping ahead to the
+    possible first characters of the whole alternation, and the net would run ~12× slower."""
+    if not not_after:
+        return re.escape(word)
+    first = re.escape(word[0])
+    return f"{first}(?<!{not_after}{first}){re.escape(word[1:])}"
 
 
 def _net_re(words: list[tuple[str, str | None]]) -> re.Pattern[str]:

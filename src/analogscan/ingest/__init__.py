@@ -48,7 +48,7 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
     if len(data) > limits.max_file_bytes:
         raise ReadError(source, _too_large(len(data), limits))
     try:
-        text, _encoding = decode(data)
+        text, encoding = decode(data)
     except DecodeError as exc:
         raise ReadError(source, str(exc)) from None
     try:
@@ -58,7 +58,10 @@ def read_bytes(data: bytes, source: str, doc_id: str, limits: Limits = DEFAULT_L
     if fmt is None:
         raise ReadError(source, "unknown format (not Reiki-Base, D1-Law, e-Gov XML, JSONL or 例規 plain text)")
     try:
-        docs = READERS[fmt](text, source, doc_id)
+        if fmt == "egov_xml" and encoding in ("utf-8", "utf_8"):  # lxml reads the UTF-8 bytes as they are
+            docs = egov_xml.read_utf8(data, source, doc_id)
+        else:
+            docs = READERS[fmt](text, source, doc_id)
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a reader's parse failure becomes one line, never a traceback

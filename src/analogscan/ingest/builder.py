@@ -64,6 +64,7 @@ class DocumentBuilder:
         self._parts: list[str] = []
         self._len = 0
         self._path: dict[int, str] = {}
+        self._path_list: tuple[dict[int, str], list[str]] | None = None  # _path in level order, while unchanged
         self._suppl: str | None = None       # None = main provisions; "" = original 附則; "（…）" = amendment 附則
         self._article: str | None = None     # canonical article number, e.g. "5の2"
         self._caption = ""
@@ -172,8 +173,10 @@ class DocumentBuilder:
         if not text:
             return None
         start, end = self.line(text)
-        path = [self._path[k] for k in sorted(self._path)]
-        return Unit(id="", citation="", text=text, start=start, end=end, caption=caption, path=path, kind=kind)
+        if self._path_list is None or self._path_list[0] is not self._path:
+            self._path_list = (self._path, [self._path[k] for k in sorted(self._path)])
+        return Unit(id="", citation="", text=text, start=start, end=end, caption=caption,
+                    path=list(self._path_list[1]), kind=kind)
 
     def _add(self, text: str, kind: str, labels: list[str]) -> Unit | None:
         unit = self._make_unit(text, kind, self._caption)

@@ -501,7 +501,12 @@ def parse(data: bytes, source: str) -> etree._Element:
 def read(text: str, source: str, doc_id: str) -> list[Document]:
     # lxml refuses str input that carries an encoding declaration, and the text is already
     # decoded: drop the declaration and hand lxml UTF-8 bytes.
-    data = _XML_DECL_RE.sub("", text, count=1).encode("utf-8")
+    return read_utf8(_XML_DECL_RE.sub("", text, count=1).encode("utf-8"), source, doc_id)
+
+
+def read_utf8(data: bytes, source: str, doc_id: str) -> list[Document]:
+    """Like :func:`read`, from the file's own bytes when they are UTF-8 (declared so, or not declared):
+    the text is not encoded a second time (the same tree, a few percent of the reading time)."""
     root = parse(data, source)
     laws = _laws(root)
     if not laws:

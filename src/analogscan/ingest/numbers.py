@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..nlp.numbers import kanji_to_int
 
@@ -24,6 +25,7 @@ def to_int(s: str) -> int:
     return kanji_to_int(s)
 
 
+@lru_cache(maxsize=4096)  # the same few hundred numbers, tens of thousands of times per law corpus
 def canonical_number(s: str) -> str:
     """「十二の二」「１２の２」「12の2」 → "12の2"; anything unparseable is returned NFKC-normalised."""
     s = unicodedata.normalize("NFKC", s).strip()
@@ -34,6 +36,7 @@ def canonical_number(s: str) -> str:
         return s
 
 
+@lru_cache(maxsize=4096)
 def item_label(label: str) -> str | None:
     """A 号 label ("（１）", "(1)", "一", "二の二") → canonical number, or None if it is not one."""
     m = ITEM_LABEL_RE.match(label.strip())

@@ -128,8 +128,11 @@ def _nfkc(text: str) -> Normalized:
     return norm
 
 
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1) if chr(c) not in "ヵヶ"}
+
+
 def _kata_to_hira(s: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" and c not in "ヵヶ" else c for c in s)
+    return s.translate(_KATA_TO_HIRA)
 
 
 def is_old_style(text: str) -> bool:
@@ -169,14 +172,14 @@ def normalize_text(text: str, unless: re.Pattern[str] | None = None) -> str | No
     """``normalize(text).text`` without building the offset maps: the cheap form for deciding
     whether a unit needs analysis at all (most units of a law touch no keyword).
 
-    ``unless`` (from ``words_before_numerals``): when the text, folded character by character,
-    is modern style (no カタカナ書き) and ``unless`` finds nothing in it, None is returned
-    without the costly 漢数字 step — the words cannot occur in the normalised text either."""
+    ``unless`` (from ``words_before_numerals``): when ``unless`` finds nothing in the text as it is
+    just before the 漢数字 step (folded, カタカナ書き made hiragana), None is returned without that
+    costly step — the words cannot occur in the normalised text either."""
     fast = text.translate(_TABLE)
     if _TABLE.uneven and any(ch in _TABLE.uneven for ch in text):
         return normalize(text).text
     if is_old_style(fast):
         fast = _KATA_RUN_RE.sub(_kata_run, fast)
-    elif unless is not None and not unless.search(fast):
+    if unless is not None and not unless.search(fast):  # the text just before the 漢数字 step
         return None
     return _NUM_RE.sub(_num, fast)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few numerals over and over
 def kanji_to_int(s: str) -> int:
     """「二十三」→23, 「百五」→105, 「一〇」→10 (positional form), 「元」→1."""
     if s == "元":

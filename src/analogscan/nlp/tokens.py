@@ -10,10 +10,11 @@ regular expressions; a match maps back to tokens and from tokens to original cha
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,7 +75,7 @@ def _tokenizer():
         dictionary = Dictionary(dict="core")
         # SudachiPy 0.7 names it tokenizer(); 0.6 (which GiNZA 5.3 pins) create() with the same arguments
         make = getattr(dictionary, "tokenizer", None) or dictionary.create
-        tok = make(mode="C", fields={"surface", "pos", "normalized_form", "dictionary_form"})
+        tok = make(mode="C", fields={"surface", "pos", "normalized_form"})  # fewer fields, faster morphemes
         _local.tokenizer = tok
     return tok
 
@@ -89,6 +90,10 @@ def pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> Iterator[tuple[int,
     A piece ends after the last 。 or line break that fits, else (one endless sentence) at the
     longest prefix that fits. Text that fits is one piece, so real units are tokenised as before.
     """
+    if len(text) * 4 <= max_bytes:  # at most 4 UTF-8 bytes a character: fits without encoding it
+        if text:
+            yield 0, text
+        return
     start = 0
     while start < len(text):
         rest = text[start:]
@@ -110,24 +115,21 @@ def _morphemes(text: str) -> Iterator[Any]:
 
 
 _POS: dict[int, str] = {}  # Sudachi part-of-speech id → its first level (名詞, 動詞 …)
+# surface → (word id, lemma, first-level POS) of the word last seen with that surface; lemma None for
+# whitespace. Surface and word id decide lemma and POS (an unknown word's id stands for its POS), so
+# a morpheme costs two calls into Sudachi and one look-up instead of three calls and three look-ups.
+_WORDS: dict[str, tuple[int, str | None, str]] = {}
+_WORDS_MAX = 300_000
 
 
-def analyze(text: str, norm: Normalized | None = None) -> Analysis:
-    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made)."""
-    norm = norm or normalize(text)
-    lex = lexicon()
-    src_start, src_end = norm.src_start, norm.src_end
-    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
-    tokens: list[Token] = []
-    parts: list[str] = [""]
-    starts: list[int] = []
-    offset = 1  # the stream starts with a space so every lemma is space-delimited
-    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
-    for m in _morphemes(norm.text):
-        surface = m.surface()
-        begin, end = end, end + len(surface)
-        if not surface.strip():
-            continue
+def _word(m: Any, surface: str, wid: int) -> tuple[int, str | None, str]:
+    """The lemma and POS of a morpheme not seen before with this surface and word id."""
+    if len(_WORDS) >= _WORDS_MAX:
+        _WORDS.clear()
+    if not surface.strip():
+        entry: tuple[int, str | None, str] = (wid, None, "")
+    else:
+        lex = lexicon()
         nf = m.normalized_form()
         lemma = lex.get(nf) or lex.get(surface) or nf
         if " " in lemma:
@@ -136,7 +138,43 @@ def analyze(text: str, norm: Normalized | None = None) -> Analysis:
         pos = _POS.get(pos_id)
         if pos is None:
             pos = _POS[pos_id] = m.part_of_speech()[0]
-        tokens.append(new_token(Token, (surface, lemma, pos, src_start[begin], src_end[end - 1])))
+        entry = (wid, lemma, pos)
+    _WORDS[surface] = entry
+    return entry
+
+
+def analyze_many(items: Sequence[tuple[str, Normalized]]) -> list[Analysis]:
+    """``analyze`` of many (text, normalisation) pairs. Sudachi first runs over all of them in a row:
+    called between other work its dictionary falls out of the CPU caches and it runs at about half
+    the speed (1.5 s against 0.7 s for the candidate units of 150 laws)."""
+    tok = _tokenizer()
+    lists = [[tok.tokenize(piece) for _base, piece in pieces(norm.text)] for _text, norm in items]
+    return [analyze(text, norm, itertools.chain.from_iterable(ml)) for (text, norm), ml in zip(items, lists)]
+
+
+def analyze(text: str, norm: Normalized | None = None, morphemes: Iterable[Any] | None = None) -> Analysis:
+    """Tokens and lemma stream of ``text`` (``norm``: its normalisation, if already made;
+    ``morphemes``: Sudachi's morphemes of ``norm.text``, if already tokenised)."""
+    norm = norm or normalize(text)
+    src_start, src_end = norm.src_start, norm.src_end
+    new_token = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
+    words = _WORDS
+    tokens: list[Token] = []
+    parts: list[str] = [""]
+    starts: list[int] = []
+    offset = 1  # the stream starts with a space so every lemma is space-delimited
+    end = 0     # the surfaces of all morphemes, in order, are the input text: offsets are their sums
+    for m in _morphemes(norm.text) if morphemes is None else morphemes:
+        surface = m.surface()
+        begin, end = end, end + len(surface)
+        wid = m.word_id()
+        entry = words.get(surface)
+        if entry is None or entry[0] != wid:
+            entry = _word(m, surface, wid)
+        lemma = entry[1]
+        if lemma is None:
+            continue
+        tokens.append(new_token(Token, (surface, lemma, entry[2], src_start[begin], src_end[end - 1])))
         starts.append(offset)
         parts.append(lemma)
         offset += len(lemma) + 1
