@@ -39,17 +39,17 @@ def test_dashboard_renders_and_filters_in_headless_chromium(shared: Path, tmp_pa
     with Browser(exe) as browser:
         browser.open(page.as_uri())
         assert browser.evaluate("document.title") == "analogscan 一括点検"
-        assert _count(browser, "tr.muni") == 10 and _count(browser, ".group") == 5
-        assert browser.evaluate("document.querySelector('#matrix tr.total td:nth-child(11)').textContent") == "28"
+        assert _count(browser, "tr.muni") == 10 and _count(browser, ".group") == 3
+        assert browser.evaluate("document.querySelector('#matrix tr.total td:nth-child(11)').textContent") == "21"
         shot = tmp_path / "batch-dashboard.png"
         browser.screenshot(shot)
 
         _set(browser, "document.getElementById('f-muni'); e.value='新庄村'")  # one municipality
-        assert _count(browser, "tr.muni") == 1 and _count(browser, ".group") == 3
-        assert browser.evaluate("document.getElementById('groups-shown').textContent") == "3"
+        assert _count(browser, "tr.muni") == 1 and _count(browser, ".group") == 2
+        assert browser.evaluate("document.getElementById('groups-shown').textContent") == "2"
         _set(browser, "document.getElementById('f-muni'); e.value=''")
         _set(browser, "document.querySelector('input.f-type[value=visit_viewing]'); e.checked=false")  # a type off
-        assert _count(browser, ".group") == 2 and _count(browser, "#matrix th[data-type]") == 8
+        assert _count(browser, ".group") == 1 and _count(browser, "#matrix th[data-type]") == 8
         _set(browser, "document.getElementById('f-model'); e.checked=true")  # groups with a model only
         assert _count(browser, ".group") == 0
         assert browser.console_errors() == []

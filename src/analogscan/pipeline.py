@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -55,6 +56,8 @@ R = TypeVar("R")  # what one task gives
 Work = Callable[[T, Detector, Limits], R]
 
 DIED_TWICE = "worker failed: the worker process died twice while scanning it"
+WATCH_SECONDS = 1.0  # how often a wait looks at the workers
+STUCK_SECONDS = 5.0  # a worker dead this long without the pool noticing: the pool is broken by hand
 
 
 @dataclass
@@ -175,8 +178,36 @@ class ProcessBackend:
         return self.pool.submit(fn, *args)
 
     def wait(self, futures: Iterable[Any]) -> set[Any]:
-        done, _ = wait(futures, return_when=FIRST_COMPLETED)
-        return done
+        futures = list(futures)
+        dead_since: float | None = None
+        while True:
+            done, _ = wait(futures, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+            if done:
+                return done
+            # A worker killed while it was writing a result leaves a partial message in the result pipe:
+            # the executor's reader then blocks on it forever and never marks the pool broken (a CPython
+            # ProcessPoolExecutor hang). When a worker has been dead that long and the pool has not
+            # noticed, end the others and close the parent's end of the pipe: the reader gets EOF, the
+            # pool breaks itself, and its futures fail with BrokenProcessPool like any other death.
+            if any(p.exitcode is not None for p in self._processes()):
+                dead_since = dead_since or time.monotonic()
+                if time.monotonic() - dead_since > STUCK_SECONDS and not getattr(self.pool, "_broken", False):
+                    self._break_pool()
+            else:
+                dead_since = None
+
+    def _processes(self) -> list[Any]:
+        return list((getattr(self.pool, "_processes", None) or {}).values())
+
+    def _break_pool(self) -> None:
+        for proc in self._processes():
+            if proc.is_alive():
+                proc.kill()
+        for proc in self._processes():
+            proc.join(5)
+        writer = getattr(getattr(self.pool, "_result_queue", None), "_writer", None)
+        if writer is not None and not writer.closed:
+            writer.close()
 
     def restart(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
