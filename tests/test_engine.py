@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,17 +82,25 @@ def _workers(pid: int) -> list[int]:
     return [c for c in pids if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+def _scan_with_two_workers(laws: list[Path], out: Path, tmp_path: Path, settle: float) -> tuple[Any, list[int]]:
+    """``scan --jobs 2`` started, once both workers are up and ``settle`` seconds later: the process and the workers."""
+    proc = scan([*map(str, laws), "--jobs", "2", "-o", str(out)], tmp_path)
+    deadline = time.monotonic() + 60
+    while len(workers := _workers(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(settle)
+    if len(workers) != 2 or proc.poll() is not None:
+        proc.kill()
+        pytest.fail(f"expected two workers of a running scan, got {workers} (exit {proc.poll()})")
+    return proc, workers
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the workers")
 def test_killing_one_worker_of_scan_jobs_2_mid_run_does_not_hang(laws: list[Path], clean: list[dict],
                                                                  tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    proc = scan([*map(str, laws), "--jobs", "2", "-o", str(out)], tmp_path)
+    proc, workers = _scan_with_two_workers(laws, out, tmp_path, settle=2)  # detectors built, scanning
     try:
-        deadline = time.monotonic() + 60
-        while len(workers := _workers(proc.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(2)  # the workers have built their detectors and are scanning
-        assert len(workers) == 2 and proc.poll() is None
         os.kill(workers[0], signal.SIGKILL)
         _, err = proc.communicate(timeout=600)
     finally:
@@ -105,13 +114,8 @@ def test_killing_one_worker_of_scan_jobs_2_mid_run_does_not_hang(laws: list[Path
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_scan_jobs_2_ends_its_workers(laws: list[Path], tmp_path: Path, sig: signal.Signals) -> None:
     out = tmp_path / "out.jsonl"
-    proc = scan([*map(str, laws), "--jobs", "2", "-o", str(out)], tmp_path)
+    proc, workers = _scan_with_two_workers(laws, out, tmp_path, settle=1)  # scanning
     try:
-        deadline = time.monotonic() + 60
-        while len(workers := _workers(proc.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1)  # scanning
-        assert len(workers) == 2 and proc.poll() is None
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
     finally:
