@@ -8,12 +8,13 @@ Nothing here is committed as a binary: every file is built from a few bytes at t
 from __future__ import annotations
 
 import io
-import json
 import os
 import stat
 import struct
 import zipfile
 from pathlib import Path
+
+from sample_pages import all_page_texts
 
 LAW_HEAD = ('<Law Era="Showa" Year="25" Num="201" LawType="Act" Lang="ja"><LawNum>昭和二十五年法律第二百一号</LawNum>'
             "<LawBody><LawTitle>見本法</LawTitle><MainProvision><Article Num=\"1\"><ArticleTitle>第一条</ArticleTitle>"
@@ -124,9 +125,7 @@ def make_hostile(folder: Path, secret: Path, outside_dir: Path) -> dict[str, str
     put("h26_deep_reikibase.html", '<html><body><div id="primaryInner"><div class="eline">' + "<span>" * 50_000
         + "第1条 掲示する。" + "</span>" * 50_000 + "</div></div></body></html>",
         "no provision text found (read as reikibase)")
-    sample = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "reiki-pages.jsonl").read_text(
-        encoding="utf-8")
-    page = json.loads(sample.splitlines()[0])["text"].encode("utf-8")
+    page = all_page_texts()[0].encode("utf-8")
     cut = page.index("検査".encode(), len(page) // 2) + 2  # inside 検
     put("h27_cut_download.txt", page[:cut], "truncated file: it ends in the middle of a UTF-8 character")
     deep_json = '{"id": "x", "text": "掲示する。", "path": ' + "[" * 100_000 + "]" * 100_000 + "}\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from sample_pages import ETSURAN, page_text
 
 from analogscan.cli import main
 from analogscan.detect.metrics import read_labels
@@ -82,11 +83,9 @@ def saved_at(path: Path) -> str:
 
 
 @pytest.fixture()
-def rule_books(tmp_path: Path, repo: Path) -> tuple[Path, Path]:
+def rule_books(tmp_path: Path) -> tuple[Path, Path]:
     # two pages of the bundled sample as plain text copied from a 例規集 page
-    pages = {json.loads(line)["title"]: json.loads(line)["text"].strip() + "\n" for line in
-             (repo / "corpora" / "samples" / "reiki-pages.jsonl").read_text(encoding="utf-8").splitlines()}
-    chosei, etsuran = pages["坂東市沓掛工業団地調整池管理規程"], pages["選挙人名簿の抄本の閲覧等に関する規程"]
+    chosei, etsuran = page_text("坂東市沓掛工業団地調整池管理規程"), page_text(ETSURAN)
     this_year, next_year = tmp_path / "r7", tmp_path / "r8"
     for d in (this_year, next_year):
         d.mkdir()

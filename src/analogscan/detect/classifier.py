@@ -36,11 +36,7 @@ __all__ = ["ANY", "DOMAINS", "HEADS", "NEVER", "DomainThresholds", "LinearTypeMo
 MODEL_DIR_NAME = "analogscan-clf"
 FORMAT_VERSION = 3
 HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
-DOMAINS = ("national", "municipal")
-
-
-def domain_of(municipal: bool) -> str:
-    return DOMAINS[1] if municipal else DOMAINS[0]
+DOMAINS = ("national", "municipal")  # in this order: index = int(municipal)
 
 
 def domain_features(feats: dict[str, float], municipal: bool) -> dict[str, float]:
@@ -135,7 +131,7 @@ class LinearTypeModel:
         if not ua.candidate:
             return {t: 0.0 for t in HEADS}
         z = self.domain_decision(unit_features(ua), municipal)
-        cal = self.platt[DOMAINS.index(domain_of(municipal))]
+        cal = self.platt[int(municipal)]
         return {t: platt_prob(float(z[i]), *(float(v) for v in cal[i])) for i, t in enumerate(HEADS)}
 
     def predict(self, ua: UnitAnalysis, high_recall: bool = False, basis: dict[str, str] | None = None,

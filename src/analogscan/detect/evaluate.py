@@ -16,17 +16,12 @@ from typing import Any
 from ..atomic import atomic_writer
 from .calibration import Reliability
 from .detector import Detector
-from .metrics import Counts, LabelledUnit, Scores
+from .metrics import Counts, LabelledUnit, Scores, net_recall
 from .rules import TYPE_IDS
 
 DOMAIN_ORDER = ("municipal", "national")
 DOMAIN_TITLES = {"municipal": "例規 units (municipal rules, grouped by body)",
                  "national": "national-law units (grouped by law)"}
-
-
-def _net_recall(flags: list[bool]) -> dict[str, Any]:
-    return {"positives": len(flags), "in_net": sum(flags),
-            "recall": round(sum(flags) / len(flags), 4) if flags else None}
 
 
 def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | Path | None = None) -> dict[str, Any]:
@@ -71,8 +66,8 @@ def evaluate(detector: Detector, units: list[LabelledUnit], errors_path: str | P
             "any_threshold": any_thr.get(d),
             "cv": tool[d].as_dict(),
             "keyword_net": net[d].as_dict(),
-            "net_recall": _net_recall(in_net[d]),
-            "net_recall_random_sample": _net_recall(in_net_random[d]),
+            "net_recall": net_recall(in_net[d]),
+            "net_recall_random_sample": net_recall(in_net_random[d]),
             "calibration": reliability[d].as_dict(),
             "digital_alternative": {"tp": c.tp, "fp": c.fp, "fn": c.fn, "tn": c.tn,
                                     "precision": round(c.precision, 4), "recall": round(c.recall, 4),

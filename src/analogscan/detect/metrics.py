@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..analog_types import UNSPECIFIED
 from ..model import ReadError, is_municipal
@@ -85,6 +86,12 @@ class Scores:
                 "macro": {"precision": round(self.macro_precision, 4), "recall": round(self.macro_recall, 4),
                           "f1": round(self.macro_f1, 4)},
                 "any_type": row(self.any_type), "unspecified": row(self.unspecified)}
+
+
+def net_recall(in_net: list[bool]) -> dict[str, Any]:
+    """How many labelled positives the candidate net touches: ``in_net`` holds one flag per positive unit."""
+    return {"positives": len(in_net), "in_net": sum(in_net),
+            "recall": round(sum(in_net) / len(in_net), 4) if in_net else None}
 
 
 @dataclass

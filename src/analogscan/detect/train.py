@@ -34,7 +34,7 @@ from .classifier import (
 )
 from .engine import RuleMatcher, UnitAnalysis
 from .features import unit_features
-from .metrics import LabelledUnit, Scores
+from .metrics import LabelledUnit, Scores, net_recall
 from .rules import TYPE_IDS, RuleSet
 
 C = 0.5
@@ -151,13 +151,12 @@ def _domain_thresholds(probs: np.ndarray, Y: np.ndarray, in_domain: np.ndarray, 
                             _recall_threshold(typed, p_any, seen, y, HIGH_RECALL_TARGET))
 
 
-def net_recall(units: Sequence[LabelledUnit], analyses: Sequence[UnitAnalysis], municipal: bool,
-               sample: str | None = None) -> dict[str, Any]:
-    """Share of the domain's labelled positives the candidate net touches (only units of the given
-    ``sample``, e.g. the seeded random one, when named)."""
-    pos = [ua.candidate for u, ua in zip(units, analyses) if u.labels and u.municipal == municipal
-           and (sample is None or u.raw.get("sample") == sample)]
-    return {"positives": len(pos), "in_net": sum(pos), "recall": round(sum(pos) / len(pos), 4) if pos else None}
+def _in_net(units: Sequence[LabelledUnit], analyses: Sequence[UnitAnalysis], municipal: bool,
+            sample: str | None = None) -> list[bool]:
+    """Per labelled positive of the domain (of the given ``sample`` only, e.g. the seeded random one, when
+    named): whether the candidate net touches it."""
+    return [ua.candidate for u, ua in zip(units, analyses) if u.labels and u.municipal == municipal
+            and (sample is None or u.raw.get("sample") == sample)]
 
 
 def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: int = 0,
@@ -191,10 +190,8 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
         sel = in_dom[dom]
         fit_on = sel if Y[sel, HEADS.index(ANY)].sum() >= MIN_DOMAIN_POSITIVES else cand
         for k in range(len(HEADS)):
-            if Y[fit_on, k].sum() < MIN_DOMAIN_POSITIVES:
-                fit_on_k = cand  # too few of this type in the domain: calibrate on both
-            else:
-                fit_on_k = fit_on
+            # too few of this type in the domain: calibrate on both domains
+            fit_on_k = fit_on if Y[fit_on, k].sum() >= MIN_DOMAIN_POSITIVES else cand
             platt[d, k] = _platt(oof[fit_on_k, k], Y[fit_on_k, k])
             probs[sel, k] = _prob(oof[sel, k], *platt[d, k])
     thresholds = Thresholds(
@@ -240,8 +237,8 @@ def train(units: Sequence[LabelledUnit], rules: RuleSet, folds: int = 5, seed: i
             "cv": cv[dom].as_dict(),
             "cv_high_recall": cv_high_recall[dom].as_dict(),
             "keyword_net": net[dom].as_dict(),
-            "net_recall": net_recall(units, analyses, dom == "municipal"),
-            "net_recall_random_sample": net_recall(units, analyses, dom == "municipal", "random"),
+            "net_recall": net_recall(_in_net(units, analyses, dom == "municipal")),
+            "net_recall_random_sample": net_recall(_in_net(units, analyses, dom == "municipal", "random")),
             "calibration": reliability[dom].as_dict(),
         }
         for dom in ("municipal", "national")
