@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from outputs import undated
 from prefecture import build_prefecture
 
 from analogscan.batch.cache import CACHE_NAME, ResultCache
@@ -119,11 +119,6 @@ def test_overview_has_a_native_chart(first_run) -> None:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
         xml = zf.read(charts[0]).decode("utf-8")
     assert len(charts) == 2 and '<c:grouping val="stacked"/>' in xml and xml.count("<c:ser>") == 9  # eight types and 種別要確認
-
-
-def undated(path: Path) -> str:
-    """A findings.jsonl without the run's date (provenance)."""
-    return re.sub(r'"date": "[0-9T:-]+Z"', "", path.read_text(encoding="utf-8"))
 
 
 def test_second_run_reuses_the_cache_and_rescans_only_changed_files(first_run, prefecture: Path,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from outputs import undated
 from prefecture import build_prefecture
 
 from analogscan.batch.cache import CACHE_NAME
@@ -22,31 +22,26 @@ from analogscan.cli import main
 LAWS = ("343/343AC0000000098", "332/332AC1000000163", "325/325AC0000000291", "322/322AC0000000233")
 
 
-def undated(path: Path) -> bytes:
-    """findings.jsonl without the run's date (each record's provenance)."""
-    return re.sub(rb'"date": "[0-9T:-]+Z"', b"", path.read_bytes())
-
-
 @pytest.fixture(scope="module")
 def prefecture(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_prefecture(shared, tmp_path_factory.mktemp("pref") / "root")
 
 
 @pytest.fixture(scope="module")
-def clean_run(prefecture: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def clean_run(prefecture: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("clean") / "out"
     result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 1, result.output
     return undated(out / "findings.jsonl")
 
 
-def test_process_pool_equals_the_inline_run(prefecture: Path, clean_run: bytes, tmp_path: Path) -> None:
+def test_process_pool_equals_the_inline_run(prefecture: Path, clean_run: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 1 and "files scanned 16, reused from cache 0" in result.stderr
     assert undated(tmp_path / "out" / "findings.jsonl") == clean_run
 
 
-def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: bytes, tmp_path: Path) -> None:
+def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: str, tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
@@ -102,7 +97,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(shared: Path, prefecture:
     assert f"files scanned {total - done}, reused from cache {done}" in err.decode()
     got = undated(out / "findings.jsonl")
     assert got == want
-    lines = got.decode("utf-8").splitlines()
+    lines = got.splitlines()
     assert len(lines) == len(set(lines)) > 28
 
 
