@@ -40,7 +40,7 @@ def test_dashboard_renders_and_filters_in_headless_chromium(shared: Path, tmp_pa
         browser.open(page.as_uri())
         assert browser.evaluate("document.title") == "analogscan 一括点検"
         assert _count(browser, "tr.muni") == 10 and _count(browser, ".group") == 3
-        assert browser.evaluate("document.querySelector('#matrix tr.total td:nth-child(11)').textContent") == "21"
+        assert browser.evaluate("document.querySelector('#matrix tr.total td:nth-child(11)').textContent") == "18"
         shot = tmp_path / "batch-dashboard.png"
         browser.screenshot(shot)
 

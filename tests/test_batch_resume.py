@@ -48,7 +48,7 @@ def test_dask_local_cluster_equals_the_local_run(prefecture: Path, clean_run: st
         result = CliRunner().invoke(main, ["batch", str(prefecture), "-o", str(tmp_path / "out"),
                                            "--executor", "dask", "--scheduler", cluster.scheduler_address])
     assert result.exit_code == 1, result.output
-    assert "21 findings, 3 groups; files scanned 16, reused from cache 0" in result.stderr
+    assert "18 findings, 3 groups; files scanned 16, reused from cache 0" in result.stderr
     assert undated(tmp_path / "out" / "findings.jsonl") == clean_run
     assert (tmp_path / "out" / "batch.xlsx").exists() and (tmp_path / "out" / "dashboard.html").exists()
 

@@ -141,10 +141,12 @@ def test_rules_never_decide_alone_and_scores_are_probabilities() -> None:
     assert decide(probs, thr, seen={"in_person_training"}) == {}
 
 
-def test_features_are_given_once_shared_and_once_tagged_with_the_domain() -> None:
-    feats = {"w:掲示": 1.0, "T:document_posting": 0.8}
-    assert domain_features(feats, municipal=True) == {**feats, "M|w:掲示": 1.0, "M|T:document_posting": 0.8}
-    assert set(domain_features(feats, municipal=False)) == {*feats, "L|w:掲示", "L|T:document_posting"}
+def test_rule_signals_are_given_once_shared_and_once_tagged_with_the_domain() -> None:
+    feats = {"w:掲示": 1.0, "T:document_posting": 0.8, "R:document_posting.keiji": 0.7}
+    assert domain_features(feats, municipal=True) == {
+        **feats, "M|T:document_posting": 0.8, "M|R:document_posting.keiji": 0.7, "M|BIAS": 1.0}
+    assert set(domain_features(feats, municipal=False)) == {
+        *feats, "L|T:document_posting", "L|R:document_posting.keiji", "L|BIAS"}
 
 
 def test_reliability_table_and_expected_calibration_error() -> None:

@@ -36,12 +36,12 @@ def test_whole_reiki_text_exact_spans(nlp: Any) -> None:
     # 久米南町 選挙人名簿抄本の閲覧: every evidence of its visit_viewing findings, cited as the 例規 cites them
     doc = nlp(page_text(ETSURAN))
     assert [(t, label, cite, score) for t, label, cite, score, _, _ in _spans(doc)] == [
-        ("閲覧は、久米南町選挙管理委員会(以下「委員会」という。)が指定する場所", "visit_viewing", "第3条", 0.9588),
-        ("閲覧は、執務時間", "visit_viewing", "第4条", 0.9379),
-        ("場所以外の場所に持ち出し", "visit_viewing", "第5条第1項", 0.9454),
+        ("閲覧は、久米南町選挙管理委員会(以下「委員会」という。)が指定する場所", "visit_viewing", "第3条", 0.9386),
+        ("閲覧は、執務時間", "visit_viewing", "第4条", 0.9353),
+        ("場所以外の場所に持ち出し", "visit_viewing", "第5条第1項", 0.9383),
         ("閲覧については、一度に多数の者が閲覧を申し出たとき又は閲覧をしている者がきわめて長時間", "visit_viewing",
-         "第6条", 0.9731),
-        ("閲覧を行う等の事情により、秩序を損うおそれがあるときは、閲覧の時間", "visit_viewing", "第6条", 0.9731),
+         "第6条", 0.9724),
+        ("閲覧を行う等の事情により、秩序を損うおそれがあるときは、閲覧の時間", "visit_viewing", "第6条", 0.9724),
     ]
     first = doc.spans["analogscan"][0]
     assert first._.types == ["visit_viewing"] and first._.digital_alternative is False
@@ -55,6 +55,7 @@ def test_whole_reiki_text_exact_spans(nlp: Any) -> None:
 def test_resident_staff_spans_and_rule_ids(nlp: Any) -> None:
     doc = nlp(page_text(KANRININ))
     assert [(t, label, cite) for t, label, cite, _, _, _ in _spans(doc)] == [
+        ("施設について管理上必要があると認めたときは、管理人を置く", "resident_staff", "第2条"),
         ("管理人室を住居として、居住", "resident_staff", "第3条第2号"),
         ("管理人は、管理人室に居住し、勤務", "resident_staff", "第4条第1項"),
     ]
@@ -64,8 +65,8 @@ def test_resident_staff_spans_and_rule_ids(nlp: Any) -> None:
 def test_one_sentence_is_one_unit(nlp: Any) -> None:
     doc = nlp("職員は、毎日、施設を目視により点検しなければならない。")
     assert [(t, label, cite, score) for t, label, cite, score, _, _ in _spans(doc)] == [
-        ("施設を目視により点検し", "visual_inspection", "本則", 0.7806),
-        ("毎日、施設を目視により点検", "periodic_inspection", "本則", 0.448),
+        ("施設を目視により点検し", "visual_inspection", "本則", 0.8861),
+        ("毎日、施設を目視により点検", "periodic_inspection", "本則", 0.7651),
     ]
     for empty in ("", " \n "):
         nothing = nlp(empty)
@@ -76,9 +77,9 @@ def test_config_mirrors_the_detector_options() -> None:
     nlp = spacy.blank("ja")
     nlp.add_pipe("analogscan", config={"types": ["periodic_inspection"], "min_score": 0.3})
     doc = nlp("職員は、毎日、施設を目視により点検しなければならない。")
-    assert [(s.label_, s._.score) for s in doc.spans["analogscan"]] == [("periodic_inspection", 0.448)]
+    assert [(s.label_, s._.score) for s in doc.spans["analogscan"]] == [("periodic_inspection", 0.7651)]
     strict = spacy.blank("ja")
-    strict.add_pipe("analogscan", config={"min_score": 0.5})
+    strict.add_pipe("analogscan", config={"min_score": 0.8})
     with pytest.raises(ValueError, match="unknown type ids \\['posting'\\]"):
         spacy.blank("ja").add_pipe("analogscan", config={"types": ["posting"]})
     kept = strict("職員は、毎日、施設を目視により点検しなければならない。")
@@ -137,7 +138,7 @@ def test_same_findings_as_scan_on_the_samples(nlp: Any, tmp_path: Path) -> None:
     expected = _scan_files(texts, tmp_path)
     got = [_in_unit_order([_comparable(r) for r in doc._.analogscan_records]) for doc in nlp.pipe(texts)]
     assert got == expected
-    assert sum(map(len, got)) == 31  # the 14 sample pages: 26 typed findings and 5 種別要確認
+    assert sum(map(len, got)) == 29  # the 14 sample pages: 24 typed findings and 5 種別要確認
 
 
 @pytest.mark.shared
@@ -147,7 +148,7 @@ def test_nlp_pipe_over_many_reiki_texts_equals_scan(nlp: Any, shared: Path, tmp_
     docs = list(nlp.pipe(texts, batch_size=16))
     assert [_in_unit_order([_comparable(r) for r in d._.analogscan_records]) for d in docs] == _scan_files(texts, tmp_path)
     labels = [s.label_ for d in docs for s in d.spans["analogscan"]]
-    assert (len(docs), sum(len(d._.analogscan_records) for d in docs), len(labels)) == (150, 175, 244)
+    assert (len(docs), sum(len(d._.analogscan_records) for d in docs), len(labels)) == (150, 167, 238)
     untyped = next(s for d in docs for s in d.spans["analogscan"] if s.label_ == "unspecified")
     assert untyped._.types == untyped.doc._.analogscan_records[int(untyped.id_.split(":")[0])]["candidate_types"]
     assert untyped._.types  # a 種別要確認 span speaks for its candidate types
@@ -175,4 +176,4 @@ def test_nlp_pipe_in_two_processes_keeps_findings_and_spans(nlp: Any) -> None:
     one = [(d._.analogscan_records, _spans(d)) for d in nlp.pipe(texts)]
     two = [(d._.analogscan_records, _spans(d)) for d in nlp.pipe(texts, n_process=2, batch_size=2)]
     assert two == one
-    assert (sum(len(r) for r, _ in two), sum(len(s) for _, s in two)) == (31, 47)
+    assert (sum(len(r) for r, _ in two), sum(len(s) for _, s in two)) == (29, 45)

@@ -13,11 +13,20 @@ import bisect
 import itertools
 
 from .engine import UnitAnalysis
+from .finding import Evidence
 from .rules import TYPE_IDS
 
 CHAR_N = (2, 3)
 MAX_CHARS = 400  # long units: the beginning holds the subject and the duty often enough
 WINDOW = 5       # tokens on each side of a keyword-net hit
+TYPED_WINDOW = 8  # words on each side of a type's own net hit (punctuation skipped), tagged with the type
+
+
+def _around(starts: list[int], e: Evidence, width: int) -> slice:
+    """The tokens of a net hit and ``width`` tokens on each side (``starts``: the tokens' start offsets)."""
+    first = max(bisect.bisect_right(starts, e.start) - 1, 0)
+    last = max(bisect.bisect_left(starts, e.end) - 1, first)
+    return slice(max(0, first - width), last + width + 1)
 
 
 def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
@@ -26,13 +35,27 @@ def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
     starts = [t.start for t in tokens]
     for spans in ua.net_evidence.values():
         for e in spans:
-            first = max(bisect.bisect_right(starts, e.start) - 1, 0)
-            last = max(bisect.bisect_left(starts, e.end) - 1, first)
-            seq = [t.lemma for t in tokens[max(0, first - WINDOW):last + WINDOW + 1]]
+            seq = [t.lemma for t in tokens[_around(starts, e, WINDOW)]]
             for a in seq:
                 feats["win:" + a] = 1.0
             for a, b in itertools.pairwise(seq):
                 feats[f"win2:{a}_{b}"] = 1.0
+
+
+def _typed_window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+    """The words around each net hit of a type, tagged with that type (``tw:管理人…`` only for
+    resident_staff's own hits): a rare type's head learns what surrounds its own keywords — the verb
+    after 磁気テープ, the place before 管理人を置く — instead of a window shared by every type's words."""
+    assert ua.analysis is not None
+    tokens = ua.analysis.tokens
+    starts = [t.start for t in tokens]
+    for tid, spans in ua.net_evidence.items():
+        for e in spans:
+            seq = [t.lemma for t in tokens[_around(starts, e, TYPED_WINDOW)] if t.pos not in ("補助記号", "空白")]
+            for a in seq:
+                feats[f"tw:{tid}:{a}"] = 1.0
+            for a, b in itertools.pairwise(seq):
+                feats[f"tw2:{tid}:{a}_{b}"] = 1.0
 
 
 def unit_features(ua: UnitAnalysis) -> dict[str, float]:
@@ -45,6 +68,8 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
     _rule_features(ua, feats)
     for name in ua.exclusions:
         feats["X:" + name] = 1.0
+    if ua.analysis is not None:
+        _typed_window_features(ua, feats)
     flags = {"NHITTYPES": float(len(ua.hits)), "OBL": float(bool(ua.obligation)),
              "DIG": float(bool(ua.digital_evidence)), "HAS_CONTEXT": float(bool(ua.context))}
     feats.update({k: v for k, v in flags.items() if v})
