@@ -9,6 +9,7 @@ each rule's trigger patterns, required/excluded context, boosts → per-type sco
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..nlp.normalize import Normalized, normalize, normalize_text, words_before_numerals
@@ -103,6 +104,9 @@ class RuleMatcher:
         self._context: tuple[str, Normalized, Analysis | None] | None = None
         self._context_hit: tuple[str, bool] | None = None
         self._early_net = words_before_numerals([w for t in rules.types.values() for w in t.net])
+        # per type: one pattern of all its rules' lemma triggers and one of their text triggers
+        self._gates = {tid: (_any_of([p for r in t.rules for p in r.patterns]),
+                             _any_of([p for r in t.rules for p in r.text_patterns])) for tid, t in rules.types.items()}
 
     def is_candidate(self, text: str, context: str = "") -> bool:
         """Whether the keyword net touches ``text`` or its lead-in ``context``
@@ -162,10 +166,18 @@ class RuleMatcher:
         ctx_stream = ua.context_analysis.stream if ua.context_analysis else ""
         ua.obligation = self.rules.obligation.found(stream, norm.text)
         for tid, tdef in self.rules.types.items():
+            if not self._may_fire(tid, stream, norm.text):
+                continue
             hits = [h for r in tdef.rules if (h := self._apply(r, ua, stream, ctx_stream, ctx_norm_text))]
             if hits:
                 ua.hits[tid] = hits
         return ua
+
+    def _may_fire(self, type_id: str, stream: str, text: str) -> bool:
+        """Whether a trigger of one of the type's rules occurs in the unit. When none does, every rule
+        of the type finds no evidence and gives no hit (``_apply``): the rules are not run at all."""
+        lemma, plain = self._gates[type_id]
+        return bool((lemma is not None and lemma.search(stream)) or (plain is not None and plain.search(text)))
 
     def _apply(self, rule: Rule, ua: UnitAnalysis, stream: str, ctx_stream: str, ctx_text: str) -> RuleHit | None:
         if ua.exclusions and not ua.exclusions.issubset(rule.ignore_exclusions):
@@ -193,6 +205,24 @@ class RuleMatcher:
         if cnorm is not None and not found:
             found = cues(ua.context, cnorm, paren_depth(ua.context), "digital_context")
         return found
+
+
+_ALWAYS = re.compile("")  # the gate of patterns that cannot be joined: the rules always run
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that finds a match wherever one of ``patterns`` does (an alternation matches at a
+    position where one of its branches does); None when there are no patterns."""
+    if not patterns:
+        return None
+    # a group referred to by number or name would mean another group once the patterns are joined
+    if len({p.flags for p in patterns}) > 1 or any(_GROUP_REFERENCE.search(p.pattern) for p in patterns):
+        return _ALWAYS
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:  # e.g. a group name in two patterns
+        return _ALWAYS
 
 
 def _triggers(rule: Rule, ua: UnitAnalysis, stream: str) -> list[Evidence]:
