@@ -9,12 +9,17 @@ each rule's trigger patterns, required/excluded context, boosts → per-type sco
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from re import _constants as _re_constants  # type: ignore[attr-defined]
+from re import _parser as _re_parser  # type: ignore[attr-defined]
 
 from ..nlp.normalize import Normalized, normalize, normalize_text, words_before_numerals
 from ..nlp.tokens import Analysis, analyze
 from .finding import Evidence
 from .rules import Rule, RuleSet
+
+_LITERAL = _re_constants.LITERAL
 
 
 @dataclass
@@ -103,6 +108,9 @@ class RuleMatcher:
         self._context: tuple[str, Normalized, Analysis | None] | None = None
         self._context_hit: tuple[str, bool] | None = None
         self._early_net = words_before_numerals([w for t in rules.types.values() for w in t.net])
+        # per rule: each trigger pattern with a literal every match of it contains ("" when none is known)
+        self._triggers = {r.id: ([(p, required_literal(p)) for p in r.patterns],
+                                 [(p, required_literal(p)) for p in r.text_patterns]) for r in rules.rules}
 
     def is_candidate(self, text: str, context: str = "") -> bool:
         """Whether the keyword net touches ``text`` or its lead-in ``context``
@@ -162,15 +170,26 @@ class RuleMatcher:
         ctx_stream = ua.context_analysis.stream if ua.context_analysis else ""
         ua.obligation = self.rules.obligation.found(stream, norm.text)
         for tid, tdef in self.rules.types.items():
+            if not self._may_fire(tid, stream, norm.text):
+                continue
             hits = [h for r in tdef.rules if (h := self._apply(r, ua, stream, ctx_stream, ctx_norm_text))]
             if hits:
                 ua.hits[tid] = hits
         return ua
 
+    def _may_fire(self, type_id: str, stream: str, text: str) -> bool:
+        """Whether a trigger pattern of one of the type's rules may match: its literal is in the unit (or it has
+        none). When none may, no rule of the type finds evidence nor gives a hit (``_apply``): they are not run."""
+        for rule in self.rules.types[type_id].rules:
+            lemma, plain = self._triggers[rule.id]
+            if any(not lit or lit in stream for _p, lit in lemma) or any(not lit or lit in text for _p, lit in plain):
+                return True
+        return False
+
     def _apply(self, rule: Rule, ua: UnitAnalysis, stream: str, ctx_stream: str, ctx_text: str) -> RuleHit | None:
         if ua.exclusions and not ua.exclusions.issubset(rule.ignore_exclusions):
             return None
-        evidence = _triggers(rule, ua, stream)
+        evidence = _triggers(rule, self._triggers[rule.id], ua, stream)
         if not evidence or not _context_allows(rule, ua, stream, ctx_stream, ctx_text):
             return None
         score = rule.weight
@@ -195,16 +214,44 @@ class RuleMatcher:
         return found
 
 
-def _triggers(rule: Rule, ua: UnitAnalysis, stream: str) -> list[Evidence]:
+def required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of plain characters in the top-level sequence of ``pattern``: every match contains it
+    (a sequence's items all match, one after the other). "" when there is none or the pattern is not plain."""
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        items = _re_parser.parse(pattern.pattern, pattern.flags)
+    except re.error:
+        return ""
+    best, run = "", ""
+    for op, arg in items:
+        if op is _LITERAL:
+            run += chr(arg)
+        else:
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best if best.strip() else ""
+
+
+Triggers = tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]
+
+
+def _triggers(rule: Rule, triggers: Triggers, ua: UnitAnalysis, stream: str) -> list[Evidence]:
     """The spans a rule's patterns match (lemma patterns on the stream, text patterns on the normalised
-    text), without those inside （…） unless the rule allows them."""
+    text), without those inside （…） unless the rule allows them. ``triggers``: the rule's patterns, each
+    with a literal its matches contain: a pattern whose literal is not in the text is not run."""
     assert ua.analysis is not None
     evidence: list[Evidence] = []
-    for p in rule.patterns:
+    lemma, plain = triggers
+    for p, lit in lemma:
+        if lit and lit not in stream:
+            continue
         for m in p.finditer(stream):
             s, e = ua.analysis.stream_span_to_text(m.start(), m.end())
             evidence.append(Evidence(s, e, ua.text[s:e], rule.id, "trigger"))
-    for p in rule.text_patterns:
+    for p, lit in plain:
+        if lit and lit not in ua.norm.text:
+            continue
         for m in p.finditer(ua.norm.text):
             evidence.append(_span_evidence(ua.text, ua.norm, m.start(), m.end(), rule.id, "trigger"))
     if rule.outside_parens:

@@ -108,7 +108,7 @@ _TABLE = _OneToOne()
 
 def _nfkc(text: str) -> Normalized:
     fast = text.translate(_TABLE)
-    if not _TABLE.uneven or not any(ch in _TABLE.uneven for ch in text):
+    if _TABLE.uneven.isdisjoint(text):  # (in C: every character looked up in the set)
         return Normalized(fast, list(range(len(text))), list(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
@@ -176,7 +176,7 @@ def normalize_text(text: str, unless: re.Pattern[str] | None = None) -> str | No
     just before the 漢数字 step (folded, カタカナ書き made hiragana), None is returned without that
     costly step — the words cannot occur in the normalised text either."""
     fast = text.translate(_TABLE)
-    if _TABLE.uneven and any(ch in _TABLE.uneven for ch in text):
+    if not _TABLE.uneven.isdisjoint(text):
         return normalize(text).text
     if is_old_style(fast):
         fast = _KATA_RUN_RE.sub(_kata_run, fast)
