@@ -62,13 +62,17 @@ def _parser() -> etree.XMLParser:
 
 
 # ------------------------------------------------------------------ text helpers
+# XPath string(): libxml2 joins the descendant text nodes in C, twice as fast as joining itertext().
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
+
+
 def _text(el: etree._Element) -> str:
     """All text under ``el``, without the indentation of pretty-printed XML.
 
     Ruby readings (Rt) and unexpanded entity references are stripped from the tree right
-    after parsing (see :func:`parse`), so the C-level ``itertext`` can be used as is.
+    after parsing (see :func:`parse`), so the string value of the element is the text.
     """
-    t = (el.text or "") if len(el) == 0 else "".join(el.itertext())
+    t = (el.text or "") if len(el) == 0 else _STRING_VALUE(el)
     return _WS_NL_RE.sub("", t) if "\n" in t else t
 
 
@@ -486,15 +490,17 @@ _DTD_RE = re.compile(rb"<!DOCTYPE\b[^>\[]*(?:\[|\bSYSTEM\b|\bPUBLIC\b)|<!ENTITY\
 
 def parse(data: bytes, source: str) -> etree._Element:
     """Parse bytes safely (no entities, DTDs or network); malformed XML raises ReadError."""
-    if _DTD_RE.search(data):
+    if b"<!" in data and _DTD_RE.search(data):  # the case-blind pattern costs a third of the parse
         raise ReadError(source, "XML with a DTD or entity declarations refused (e-Gov XML has none; "
                                 "entities are never expanded)")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise ReadError(source, f"malformed XML: {exc}") from None
-    # Ruby readings are not body text; entity references stay unexpanded and are dropped.
-    etree.strip_elements(root, "Rt", etree.Entity, with_tail=False)
+    # Ruby readings are not body text; entity references stay unexpanded and are dropped. Both need
+    # their markup in the bytes: without it the tree is not walked for them (most laws have neither).
+    if b"<Rt" in data or b"&" in data:
+        etree.strip_elements(root, "Rt", etree.Entity, with_tail=False)
     return root
 
 
