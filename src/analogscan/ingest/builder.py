@@ -172,7 +172,10 @@ class DocumentBuilder:
         text = text.strip()
         if not text:
             return None
-        start, end = self.line(text)
+        start = self._len  # self.line(text), inlined: this runs for every unit
+        end = start + len(text)
+        self._parts.append(text + "\n")
+        self._len = end + 1
         if self._path_list is None or self._path_list[0] is not self._path:
             self._path_list = (self._path, [self._path[k] for k in sorted(self._path)])
         return Unit(id="", citation="", text=text, start=start, end=end, caption=caption,
@@ -193,14 +196,12 @@ class DocumentBuilder:
         paragraphs = {p.paragraph or "1" for p in self._pending}
         multi = len(paragraphs) > 1 or any(p.paragraph not in (None, "1") for p in self._pending)
         prefix = "" if self._suppl is None else "附則" + self._suppl
+        if self._article is not None:
+            base, _, branch = self._article.partition("の")  # "8の2" is cited 第8条の2
+            prefix += f"第{base}条" + (f"の{branch}" if branch else "")
         for p in self._pending:
             cite = prefix
-            if self._article is not None:
-                base, _, branch = self._article.partition("の")  # "8の2" is cited 第8条の2
-                cite += f"第{base}条" + (f"の{branch}" if branch else "")
-                if multi:
-                    cite += f"第{p.paragraph or '1'}項"
-            elif p.paragraph is not None or multi:
+            if multi or (self._article is None and p.paragraph is not None):
                 cite += f"第{p.paragraph or '1'}項"
             cite += "".join(p.labels)
             p.unit.citation = cite or "本則"
