@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import gc
 import importlib.util
 import pickle
 from pathlib import Path
@@ -68,6 +69,15 @@ def test_scan_file_and_scan_paths_agree(scanner: Scanner, sample: Path, tmp_path
                             "source": str(sample)} for r in scanner.scan_text(sample.read_text(encoding="utf-8")).records]
     [bad] = scanner.scan_file(tmp_path / "missing.txt")
     assert isinstance(bad, ReadError)
+
+
+def test_a_scan_in_the_callers_process_leaves_its_garbage_collector_as_it_was(scanner: Scanner, sample: Path) -> None:
+    """The scanning process freezes the detector's objects and collects less often (speed); when that process is
+    the caller's (``jobs=1``), both are undone at the end."""
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    [doc] = list(scanner.scan_paths([sample], jobs=1))
+    assert isinstance(doc, ScannedDocument) and len(doc.findings) == 3
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_unit_limit_and_pickling(scanner: Scanner) -> None:

@@ -140,14 +140,21 @@ def detector_for(settings: DetectorSettings) -> Detector:
     return detector
 
 
-def settle_gc() -> None:
+def settle_gc() -> tuple[int, int, int]:
     """Once the detector is built: what was made so far (rules, model, dictionary) lives for the whole
     run, so the collector stops walking it (``gc.freeze``), and it runs less often (``GC_GEN0``).
-    Findings are unchanged; memory too (what a scan makes is freed by reference counts)."""
+    Findings are unchanged; memory too (what a scan makes is freed by reference counts). Returns the
+    thresholds before, for ``restore_gc`` in a process that goes on after the scan (the library API)."""
+    before = gc.get_threshold()
     gc.collect()
     gc.freeze()
-    _, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(max(GC_GEN0, gc.get_threshold()[0]), gen1, gen2)
+    gc.set_threshold(max(GC_GEN0, before[0]), before[1], before[2])
+    return before
+
+
+def restore_gc(before: tuple[int, int, int]) -> None:
+    gc.unfreeze()
+    gc.set_threshold(*before)
 
 
 def run_task(work: Work[T, R], task: T, settings: DetectorSettings, limits: Limits) -> R:
@@ -311,9 +318,12 @@ def run_tasks(tasks: Sequence[T], work: Work[T, R], failed: Callable[[T, str], R
         jobs = min(jobs or default_jobs(), len(tasks))
         if jobs <= 1:
             detector = settings.build()  # raises what check() would
-            settle_gc()
-            for task in tasks:
-                yield work(task, detector, limits)
+            before = settle_gc()
+            try:
+                for task in tasks:
+                    yield work(task, detector, limits)
+            finally:  # this is the caller's process: leave its collector as it was
+                restore_gc(before)
             return
         backend = ProcessBackend(jobs)
     try:
