@@ -30,7 +30,7 @@ from .. import project_dir
 from ..analog_types import UNSPECIFIED
 from ..errors import AnalogscanError
 from .engine import UnitAnalysis
-from .features import unit_features
+from .features import RULE_SIGNALS, unit_features
 from .rules import TYPE_IDS, load_rules
 from .thresholds import ANY, NEVER, DomainThresholds, Thresholds
 
@@ -43,8 +43,6 @@ HEADS = (*TYPE_IDS, ANY)  # one linear head per type, plus "any analog type"
 DOMAINS = ("national", "municipal")  # in this order: index = int(municipal)
 
 
-# the features given a second time tagged with the domain: rule signals, exclusions, flags (features.py)
-DOMAIN_TAGGED = ("R:", "T:", "N:", "Np:", "NORULE:", "CN:", "X:", "NHITTYPES", "OBL", "DIG", "HAS_CONTEXT")
 BIAS = "BIAS"  # a per-domain intercept, present (tagged) in every unit
 
 
@@ -53,7 +51,7 @@ def domain_features(feats: dict[str, float], municipal: bool) -> dict[str, float
     (``M|`` 例規, ``L|`` national law)."""
     tag = "M|" if municipal else "L|"
     out = dict(feats)
-    out.update({tag + k: v for k, v in feats.items() if k.startswith(DOMAIN_TAGGED)})
+    out.update({tag + k: v for k, v in feats.items() if k.startswith(RULE_SIGNALS)})
     out[tag + BIAS] = 1.0
     return out
 

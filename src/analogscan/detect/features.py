@@ -20,6 +20,9 @@ CHAR_N = (2, 3)
 MAX_CHARS = 400  # long units: the beginning holds the subject and the duty often enough
 WINDOW = 5       # tokens on each side of a keyword-net hit
 TYPED_WINDOW = 8  # words on each side of a type's own net hit (punctuation skipped), tagged with the type
+# the features that say what the rules saw (made by _rule_features and unit_features below): the classifier
+# gives these a second time tagged with the unit's domain (classifier.domain_features)
+RULE_SIGNALS = ("R:", "T:", "N:", "Np:", "NORULE:", "CN:", "X:", "NHITTYPES", "OBL", "DIG", "HAS_CONTEXT")
 
 
 def _around(starts: list[int], e: Evidence, width: int) -> slice:
@@ -29,38 +32,32 @@ def _around(starts: list[int], e: Evidence, width: int) -> slice:
     return slice(max(0, first - width), last + width + 1)
 
 
-def _window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+def _window_features(ua: UnitAnalysis, feats: dict[str, float], typed: dict[str, float]) -> None:
+    """Around each keyword-net hit: the lemmas of a narrow window, shared by every type (into ``feats``), and
+    the words of a wider one tagged with the hit's type (into ``typed``: ``tw:resident_staff:…`` only for
+    常駐's own hits), so that a rare type's head learns what surrounds its own keywords — the verb after
+    磁気テープ, the place before 管理人を置く — not only a window shared by every type's words."""
     assert ua.analysis is not None
     tokens = ua.analysis.tokens
     starts = [t.start for t in tokens]
-    for spans in ua.net_evidence.values():
+    for tid, spans in ua.net_evidence.items():
         for e in spans:
             seq = [t.lemma for t in tokens[_around(starts, e, WINDOW)]]
             for a in seq:
                 feats["win:" + a] = 1.0
             for a, b in itertools.pairwise(seq):
                 feats[f"win2:{a}_{b}"] = 1.0
-
-
-def _typed_window_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
-    """The words around each net hit of a type, tagged with that type (``tw:管理人…`` only for
-    resident_staff's own hits): a rare type's head learns what surrounds its own keywords — the verb
-    after 磁気テープ, the place before 管理人を置く — instead of a window shared by every type's words."""
-    assert ua.analysis is not None
-    tokens = ua.analysis.tokens
-    starts = [t.start for t in tokens]
-    for tid, spans in ua.net_evidence.items():
-        for e in spans:
-            seq = [t.lemma for t in tokens[_around(starts, e, TYPED_WINDOW)] if t.pos not in ("補助記号", "空白")]
-            for a in seq:
-                feats[f"tw:{tid}:{a}"] = 1.0
-            for a, b in itertools.pairwise(seq):
-                feats[f"tw2:{tid}:{a}_{b}"] = 1.0
+            words = [t.lemma for t in tokens[_around(starts, e, TYPED_WINDOW)] if t.pos not in ("補助記号", "空白")]
+            for a in words:
+                typed[f"tw:{tid}:{a}"] = 1.0
+            for a, b in itertools.pairwise(words):
+                typed[f"tw2:{tid}:{a}_{b}"] = 1.0
 
 
 def unit_features(ua: UnitAnalysis) -> dict[str, float]:
     feats: dict[str, float] = {}  # (the insertion order is the order of the model's dot product: keep it)
-    _token_features(ua, feats)
+    typed: dict[str, float] = {}  # the typed windows, made with the shared ones, go in after the rule signals
+    _token_features(ua, feats, typed)
     text = ua.norm.text[:MAX_CHARS]
     for n in CHAR_N:
         prefix = f"ch{n}:"
@@ -68,15 +65,14 @@ def unit_features(ua: UnitAnalysis) -> dict[str, float]:
     _rule_features(ua, feats)
     for name in ua.exclusions:
         feats["X:" + name] = 1.0
-    if ua.analysis is not None:
-        _typed_window_features(ua, feats)
+    feats.update(typed)
     flags = {"NHITTYPES": float(len(ua.hits)), "OBL": float(bool(ua.obligation)),
              "DIG": float(bool(ua.digital_evidence)), "HAS_CONTEXT": float(bool(ua.context))}
     feats.update({k: v for k, v in flags.items() if v})
     return feats
 
 
-def _token_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
+def _token_features(ua: UnitAnalysis, feats: dict[str, float], typed: dict[str, float]) -> None:
     """Lemmas and lemma bigrams of the unit, the lemmas around its keyword hits, the lemmas of its lead-in."""
     if ua.analysis is not None:
         lemmas = [t.lemma for t in ua.analysis.tokens if t.pos not in ("補助記号", "空白")]
@@ -84,7 +80,7 @@ def _token_features(ua: UnitAnalysis, feats: dict[str, float]) -> None:
             feats["w:" + a] = 1.0
         for a, b in itertools.pairwise(lemmas):
             feats[f"w2:{a}_{b}"] = 1.0
-        _window_features(ua, feats)
+        _window_features(ua, feats, typed)
     if ua.context_analysis is not None:
         for t in ua.context_analysis.tokens:
             if t.pos not in ("補助記号", "空白"):

@@ -172,10 +172,7 @@ class DocumentBuilder:
         text = text.strip()
         if not text:
             return None
-        start = self._len  # self.line(text), inlined: this runs for every unit
-        end = start + len(text)
-        self._parts.append(text + "\n")
-        self._len = end + 1
+        start, end = self.line(text)
         if self._path_list is None or self._path_list[0] is not self._path:
             self._path_list = (self._path, [self._path[k] for k in sorted(self._path)])
         return Unit(id="", citation="", text=text, start=start, end=end, caption=caption,

@@ -94,8 +94,7 @@ def _sentences(container: etree._Element | None) -> str:
     if container is None or len(container) == 0:
         return ""
     if container[0].tag != "Column":
-        t = _STRING_VALUE(container)  # it has children: no need to ask _text
-        return (_WS_NL_RE.sub("", t) if "\n" in t else t).strip()
+        return _text(container).strip()
     return FULL_SPACE.join(_text(c).strip() for c in container if c.tag == "Column").strip()
 
 
